@@ -1,0 +1,9 @@
+import { defineConfig } from 'prisma/config';
+
+// Only the CLI reads this file (generate, migrate diff). The service migrates itself: see
+// src/database/migrator.ts.
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' },
+});

@@ -1,0 +1,27 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * An expected failure with a stable machine-readable `code`; the exception filter turns it into
+ * API.md's error shape. `details` are extra fields for the body (for example Meta's error ids).
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    readonly code: string,
+    message: string | string[],
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(Array.isArray(message) ? message.join('; ') : message);
+    this.messages = message;
+  }
+
+  readonly messages: string | string[];
+
+  static notFound(what: string): AppError {
+    return new AppError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `${what} not found`);
+  }
+
+  static validation(messages: string[]): AppError {
+    return new AppError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', messages);
+  }
+}

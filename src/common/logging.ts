@@ -1,0 +1,43 @@
+import type { Params } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from '../config/app-config';
+
+/** Query parameters whose values are secrets: the handshake's token and any Graph access token. */
+const SECRET_QUERY = /([?&](?:hub\.verify_token|access_token|token)=)[^&]*/gi;
+
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(SECRET_QUERY, '$1[Redacted]');
+}
+
+/** Structured logs; secrets, tokens and signatures never reach a log line. */
+export function loggerParams(config: AppConfig): Params {
+  return {
+    pinoHttp: {
+      level: config.logLevel,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-hub-signature-256"]',
+          'req.headers["x-hub-signature"]',
+          'req.headers.cookie',
+          '*.access_token',
+          '*.accessToken',
+          '*.token',
+          '*.apiToken',
+          '*.appSecret',
+        ],
+        censor: '[Redacted]',
+      },
+      serializers: {
+        req: (req: IncomingMessage & { id?: unknown }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+        }),
+      },
+      // A healthy webhook answers thousands of times a second: log requests only when they fail.
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
+    },
+  };
+}

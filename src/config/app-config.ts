@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { resolve } from 'node:path';
+import { Environment, parseEnvironment, parsePageTokens } from './environment';
+import { fillInstallSecrets } from './install-secrets';
+
+type LoadedEnvironment = Environment & { GENERATED_SECRETS_FILE: string | null };
+
+/** The `validate` hook of ConfigModule: the one place where the environment is read. */
+export function loadEnvironment(raw: Record<string, string | undefined>): LoadedEnvironment {
+  const env = parseEnvironment(raw);
+  const file = env.NODE_ENV === 'production' ? null : fillInstallSecrets(env);
+  return Object.assign(env, { GENERATED_SECRETS_FILE: file });
+}
+
+/** Typed, validated configuration. Inject this, never ConfigService or process.env. */
+@Injectable()
+export class AppConfig {
+  constructor(private readonly config: ConfigService<LoadedEnvironment, true>) {}
+
+  private get<K extends keyof LoadedEnvironment>(key: K): LoadedEnvironment[K] {
+    return this.config.get(key, { infer: true });
+  }
+
+  get isProduction(): boolean {
+    return this.get('NODE_ENV') === 'production';
+  }
+  get port(): number {
+    return this.get('PORT');
+  }
+  get host(): string {
+    return this.get('HOST');
+  }
+  get databaseUrl(): string | undefined {
+    return this.get('DATABASE_URL');
+  }
+  get dataDir(): string {
+    return resolve(this.get('DATA_DIR'));
+  }
+  get migrateOnStart(): boolean {
+    return this.get('MIGRATE_ON_START');
+  }
+  get appSecret(): string {
+    return this.get('MESSENGER_APP_SECRET') as string;
+  }
+  get verifyToken(): string {
+    return this.get('MESSENGER_VERIFY_TOKEN') as string;
+  }
+  get apiToken(): string {
+    return this.get('API_TOKEN') as string;
+  }
+  get generatedSecretsFile(): string | null {
+    return this.get('GENERATED_SECRETS_FILE');
+  }
+  get defaultPageToken(): string | undefined {
+    return this.get('MESSENGER_PAGE_ACCESS_TOKEN');
+  }
+  /** Page id → Page access token, from MESSENGER_PAGE_TOKENS. */
+  get pageTokens(): Record<string, string> {
+    const json = this.get('MESSENGER_PAGE_TOKENS');
+    return json === undefined ? {} : parsePageTokens(json);
+  }
+  get graphApiUrl(): string {
+    return this.get('GRAPH_API_URL').replace(/\/+$/, '');
+  }
+  get graphApiVersion(): string {
+    return this.get('GRAPH_API_VERSION');
+  }
+  get businessName(): string | undefined {
+    return this.get('BUSINESS_NAME');
+  }
+  get privacyPolicyUrl(): string | undefined {
+    return this.get('PRIVACY_POLICY_URL');
+  }
+  get logLevel(): string {
+    return this.get('LOG_LEVEL');
+  }
+  get webhookMaxAttempts(): number {
+    return this.get('WEBHOOK_MAX_ATTEMPTS');
+  }
+  get webhookRetryBaseMs(): number {
+    return this.get('WEBHOOK_RETRY_BASE_MS');
+  }
+  get webhookSweepIntervalMs(): number {
+    return this.get('WEBHOOK_SWEEP_INTERVAL_MS');
+  }
+}

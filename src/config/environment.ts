@@ -1,0 +1,187 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? !['false', '0', 'no', 'off', ''].includes(value.toLowerCase())
+    : value;
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
+  value === '' ? undefined : value;
+
+/** Every variable of API.md ("Configuration"), as read from the environment. */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, {
+    message: 'DATABASE_URL must be a postgresql:// connection string',
+  })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = './.data';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATE_ON_START = true;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  MESSENGER_APP_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  MESSENGER_VERIFY_TOKEN?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  MESSENGER_PAGE_ACCESS_TOKEN?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  MESSENGER_PAGE_TOKENS?: string;
+
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  GRAPH_API_URL = 'https://graph.facebook.com';
+
+  @Matches(/^v\d+\.\d+$/, { message: 'GRAPH_API_VERSION must look like v21.0' })
+  GRAPH_API_VERSION = 'v21.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'API_TOKEN must be at least 16 characters' })
+  API_TOKEN?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  BUSINESS_NAME?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  PRIVACY_POLICY_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Attempts before a failing event is marked dead. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_MAX_ATTEMPTS = 8;
+
+  /** First retry delay of a failed event; doubles on each attempt (with jitter), capped at one hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_RETRY_BASE_MS = 2_000;
+
+  /** How often the sweeper looks for events stored but not processed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  WEBHOOK_SWEEP_INTERVAL_MS = 5_000;
+}
+
+/** A configuration problem, reported as one line naming the variable. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+}
+
+const REQUIRED_IN_PRODUCTION = [
+  'MESSENGER_APP_SECRET',
+  'MESSENGER_VERIFY_TOKEN',
+  'API_TOKEN',
+] as const;
+export type InstallSecret = (typeof REQUIRED_IN_PRODUCTION)[number];
+
+/** Parses and validates the raw environment; throws a ConfigurationError naming what is wrong. */
+export function parseEnvironment(raw: Record<string, string | undefined>): Environment {
+  const known = Object.keys(new Environment()).concat(
+    'DATABASE_URL',
+    ...REQUIRED_IN_PRODUCTION,
+    'MESSENGER_PAGE_ACCESS_TOKEN',
+    'MESSENGER_PAGE_TOKENS',
+    'BUSINESS_NAME',
+    'PRIVACY_POLICY_URL',
+  );
+  const picked = Object.fromEntries(
+    known.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
+  );
+  const env = plainToInstance(Environment, picked);
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigurationError(
+      `Invalid configuration: ${reason.startsWith(first.property) ? reason : `${first.property} ${reason}`}`,
+    );
+  }
+  if (env.MESSENGER_PAGE_TOKENS !== undefined) parsePageTokens(env.MESSENGER_PAGE_TOKENS);
+  if (env.NODE_ENV === 'production') {
+    const missing = REQUIRED_IN_PRODUCTION.find((name) => env[name] === undefined);
+    if (missing)
+      throw new ConfigurationError(
+        `Missing configuration: ${missing} is required when NODE_ENV=production`,
+      );
+  }
+  return env;
+}
+
+/** `MESSENGER_PAGE_TOKENS`: a JSON object from Page id to Page access token. */
+export function parsePageTokens(json: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new ConfigurationError(
+      'Invalid configuration: MESSENGER_PAGE_TOKENS must be a JSON object {"<PAGE_ID>": "<token>"}',
+    );
+  }
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    !Object.values(value).every((token) => typeof token === 'string' && token.length > 0)
+  ) {
+    throw new ConfigurationError(
+      'Invalid configuration: MESSENGER_PAGE_TOKENS must be a JSON object {"<PAGE_ID>": "<token>"}',
+    );
+  }
+  return value as Record<string, string>;
+}
+
+export const INSTALL_SECRETS: readonly InstallSecret[] = REQUIRED_IN_PRODUCTION;

@@ -1,0 +1,25 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
+import { PrismaClient } from '../generated/prisma/client';
+import { DatabaseConnection } from './database-connection';
+
+/**
+ * The Prisma client over the shared pg pool (driver adapter: no query engine binary). Repositories
+ * use it for typed queries and `pool` for the few hot paths written in SQL.
+ */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+  readonly pool: Pool;
+
+  constructor(private readonly connection: DatabaseConnection) {
+    super({ adapter: new PrismaPg(connection.pool) });
+    this.pool = connection.pool;
+  }
+
+  /** After the HTTP server has finished its in-flight requests (Nest closes it before this hook). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.$disconnect();
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,69 @@
+import { readJson, startTestApp, TestApp } from './test-app';
+
+describe('operations routes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('GET /health', () => {
+    it('answers 200 with the database up', async () => {
+      const res = await t.api('/health', { auth: false });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok', database: 'up' });
+    });
+  });
+
+  describe('/api/* bearer token', () => {
+    it.each([
+      ['no header', undefined],
+      ['a wrong token', 'Bearer wrong-token-0123456789abcdef'],
+      ['another scheme', 'Basic dGVzdDp0ZXN0'],
+      ['an empty bearer', 'Bearer '],
+    ])('answers 401 with %s', async (_name, header) => {
+      const headers = header === undefined ? undefined : { authorization: header };
+      const res = await t.api('/api/webhook-events', { auth: false, headers });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'a valid bearer token is required',
+        code: 'UNAUTHORIZED',
+      });
+    });
+  });
+
+  describe('errors', () => {
+    it('answers unknown routes with the one error shape', async () => {
+      const res = await t.api('/nowhere', { auth: false });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({
+        statusCode: 404,
+        error: 'Not Found',
+        code: 'NOT_FOUND',
+      });
+    });
+  });
+
+  describe('GET /docs-json', () => {
+    it('serves an OpenAPI 3 document with bearer auth', async () => {
+      const res = await t.api('/docs-json', { auth: false });
+      expect(res.status).toBe(200);
+      const doc = await readJson(res);
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(doc.info.title).toBeTruthy();
+      expect(doc.paths['/health']).toBeDefined();
+      expect(doc.components.securitySchemes.bearer).toMatchObject({
+        type: 'http',
+        scheme: 'bearer',
+      });
+    });
+
+    it('serves the Swagger UI at /docs', async () => {
+      const res = await t.api('/docs', { auth: false });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('swagger');
+    });
+  });
+});
