@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { EventBus, InProcessEventBus } from './event-bus';
+
+@Global()
+@Module({
+  imports: [EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 })],
+  providers: [{ provide: EventBus, useClass: InProcessEventBus }],
+  exports: [EventBus],
+})
+export class EventsModule {}

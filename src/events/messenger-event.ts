@@ -1,0 +1,74 @@
+/** Which array of a webhook `entry` an event came from. */
+export type EventSource = 'messaging' | 'standby' | 'changes';
+
+/** Where an event sat in its delivery; stored beside the raw event so it can be parsed again alike. */
+export interface EventContext {
+  /** The delivery's `object` (`page` for Messenger), or '' when it had none. */
+  object: string;
+  /** `entry[].id`: the Page the entry is about, when it said so. */
+  pageId: string | null;
+  source: EventSource;
+  /** `entry[].time` in epoch milliseconds, when it was a number. */
+  entryTime: number | null;
+}
+
+export type EventKind =
+  | 'message'
+  | 'message_echo'
+  | 'message_edit'
+  | 'delivery'
+  | 'read'
+  | 'reaction'
+  | 'postback'
+  | 'referral'
+  | 'optin'
+  | 'account_linking'
+  | 'policy_enforcement'
+  | 'game_play'
+  | 'handover'
+  | 'response_feedback'
+  | 'messaging_feedback'
+  | 'template_status_update'
+  | 'unknown';
+
+/** A JSON object as received: nothing about its shape is trusted. */
+export type JsonObject = Record<string, unknown>;
+
+export interface MessengerEventInit<TData> {
+  context: EventContext;
+  pageId: string | null;
+  userId: string | null;
+  timestamp: number;
+  raw: JsonObject;
+  data: TData;
+}
+
+/**
+ * One Messenger webhook event, whatever its kind. Subclasses only fix `kind`, the bus name and the
+ * shape of `data`; every field is plain data so an event survives a round trip through storage.
+ */
+export abstract class MessengerEvent<TData = unknown> {
+  abstract readonly kind: EventKind;
+  readonly context: EventContext;
+  /** The business Page: the recipient of inbound events, the sender of echoes, `entry.id` for changes. */
+  readonly pageId: string | null;
+  /** The customer: a PSID, or the `user_ref` of chat plugin and checkbox users who have none yet. */
+  readonly userId: string | null;
+  /** Epoch milliseconds: the event's own `timestamp`, else `entry.time`, else 0. */
+  readonly timestamp: number;
+  /** The event object exactly as received (see the parser for values that were not objects). */
+  readonly raw: JsonObject;
+  readonly data: TData;
+
+  constructor(init: MessengerEventInit<TData>) {
+    this.context = init.context;
+    this.pageId = init.pageId;
+    this.userId = init.userId;
+    this.timestamp = init.timestamp;
+    this.raw = init.raw;
+    this.data = init.data;
+  }
+
+  /** The dotted name the event is published under on the bus. */
+  abstract get name(): string;
+}

@@ -1,0 +1,29 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { ListQueryDto } from '../../common/pagination';
+import type { InboxStatus } from '../inbox.repository';
+
+export const LISTED_STATUSES = ['pending', 'failed', 'dead', 'unknown'] as const;
+
+export class ListWebhookEventsQuery extends ListQueryDto {
+  @ApiPropertyOptional({ enum: LISTED_STATUSES, description: 'default: every event not processed' })
+  @IsOptional()
+  @IsIn(LISTED_STATUSES)
+  status?: (typeof LISTED_STATUSES)[number];
+}
+
+export class WebhookEventDto {
+  @ApiProperty({ example: '42' }) id!: string;
+  @ApiProperty({ example: 'message' }) kind!: string;
+  @ApiProperty({ nullable: true, type: String }) pageId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) userId!: string | null;
+  @ApiProperty({ enum: ['pending', 'processed', 'failed', 'dead', 'unknown'] }) status!: InboxStatus;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}
+
+export class WebhookEventPageDto {
+  @ApiProperty({ type: [WebhookEventDto] }) items!: WebhookEventDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}

@@ -1,0 +1,113 @@
+import { Injectable, Logger, OnApplicationShutdown, BeforeApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { EventBus } from '../events/event-bus';
+import { InboxRepository } from './inbox.repository';
+import type { StoredEvent } from './inbox-writer.service';
+
+const MAX_CONCURRENT = 16;
+const MARK_BATCH = 500;
+
+/**
+ * Publishes stored events on the bus and records each outcome on the event: processed (in
+ * batches), or failed with its error and a backoff, or dead after the last attempt. Events it
+ * cannot take now stay pending in the inbox, where the sweeper finds them.
+ */
+@Injectable()
+export class EventProcessor implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(EventProcessor.name);
+  private readonly queue: StoredEvent[] = [];
+  private running = 0;
+  private processed: string[] = [];
+  private markTimer: NodeJS.Timeout | null = null;
+  private marking: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly inbox: InboxRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Queues events for publication; returns at once. */
+  enqueue(events: StoredEvent[]): void {
+    if (this.stopped) return; // stored, and left to the sweeper of the next start
+    this.queue.push(...events);
+    this.pump();
+  }
+
+  /** How many events are queued or being handled in this process. */
+  get backlog(): number {
+    return this.queue.length + this.running;
+  }
+
+  /** Stops taking events and waits for those in hand, before the HTTP server and pool close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.queue.length = 0;
+    await this.idle();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flushProcessed();
+  }
+
+  /** Resolves once nothing is queued or running and every outcome is written. */
+  async idle(): Promise<void> {
+    if (this.backlog > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.flushProcessed();
+  }
+
+  private pump(): void {
+    while (this.running < MAX_CONCURRENT && this.queue.length > 0) {
+      const item = this.queue.shift() as StoredEvent;
+      this.running++;
+      void this.handle(item).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.backlog === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      });
+    }
+  }
+
+  private async handle({ id, event }: StoredEvent): Promise<void> {
+    try {
+      await this.bus.publish(event);
+    } catch (error) {
+      await this.recordFailure(id, error);
+      return;
+    }
+    this.processed.push(id);
+    if (this.processed.length >= MARK_BATCH) void this.flushProcessed();
+    else this.markTimer ??= setTimeout(() => void this.flushProcessed(), 20);
+  }
+
+  private async recordFailure(id: string, error: unknown): Promise<void> {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    try {
+      // Jitter spreads the retries of events that failed together (a database blip).
+      const jitter = 0.5 + Math.random();
+      await this.inbox.markFailed(id, message, this.config.webhookMaxAttempts, this.config.webhookRetryBaseMs, jitter);
+    } catch (markError) {
+      // The event stays pending under its lease; the sweeper will try it again.
+      this.logger.error(`could not record the failure of event ${id}: ${String(markError)}`);
+    }
+    this.logger.warn(`event ${id} failed: ${message}`);
+  }
+
+  private flushProcessed(): Promise<void> {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
+    const ids = this.processed;
+    this.processed = [];
+    this.marking = this.marking.then(async () => {
+      try {
+        await this.inbox.markProcessed(ids);
+      } catch (error) {
+        // Not lost: unmarked events are published again by the sweeper (handlers are idempotent).
+        this.logger.error(`could not mark ${ids.length} events processed: ${String(error)}`);
+      }
+    });
+    return this.marking;
+  }
+}

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { AnyMessengerEvent } from '../events/messenger-events';
+import { DeliveryToStore, InboxRepository } from './inbox.repository';
+
+/** How long a stored event is left to this process before the sweeper may take it. */
+export const PUBLISH_LEASE_MS = 30_000;
+const MAX_BATCH_EVENTS = 5_000;
+
+export interface StoredEvent {
+  id: string;
+  event: AnyMessengerEvent;
+}
+
+interface Waiting {
+  delivery: DeliveryToStore;
+  resolve: (stored: StoredEvent[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit: deliveries that arrive while a write is in flight are written together by the next
+ * one, so that under load one statement (one commit) serves many requests. Nobody is answered
+ * before the statement holding their delivery has committed.
+ */
+@Injectable()
+export class InboxWriter {
+  private readonly waiting: Waiting[] = [];
+  private inFlight = 0;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly inbox: InboxRepository,
+    prisma: PrismaService,
+  ) {
+    // Leave connections of the pool to the handlers; the embedded database has just one.
+    this.maxInFlight = Math.max(1, Math.floor(prisma.pool.options.max / 4));
+  }
+
+  /** Resolves with the events that were new once the delivery is durably stored. */
+  store(delivery: DeliveryToStore): Promise<StoredEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ delivery, resolve, reject });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.inFlight < this.maxInFlight && this.waiting.length > 0) {
+      const batch = this.takeBatch();
+      this.inFlight++;
+      void this.write(batch).finally(() => {
+        this.inFlight--;
+        this.flush();
+      });
+    }
+  }
+
+  private takeBatch(): Waiting[] {
+    let events = 0;
+    let count = 0;
+    while (count < this.waiting.length && (count === 0 || events + this.waiting[count].delivery.events.length <= MAX_BATCH_EVENTS)) {
+      events += this.waiting[count].delivery.events.length;
+      count++;
+    }
+    return this.waiting.splice(0, count);
+  }
+
+  private async write(batch: Waiting[]): Promise<void> {
+    try {
+      const ids = await this.inbox.insertDeliveries(
+        batch.map((item) => item.delivery),
+        PUBLISH_LEASE_MS,
+      );
+      for (const item of batch) {
+        const stored: StoredEvent[] = [];
+        for (const { dedupeKey, event } of item.delivery.events) {
+          const id = ids.get(dedupeKey);
+          // The first copy of a key in the batch takes it; later copies are duplicates.
+          if (id !== undefined) {
+            ids.delete(dedupeKey);
+            stored.push({ id, event });
+          }
+        }
+        item.resolve(stored);
+      }
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { AnyMessengerEvent, EventContext, EventKind, JsonObject } from '../events/messenger-events';
+
+export type InboxStatus = 'pending' | 'processed' | 'failed' | 'dead' | 'unknown';
+
+/** One delivery as it is written: its body and its parsed events. */
+export interface DeliveryToStore {
+  object: string | null;
+  body: string;
+  events: { dedupeKey: string; event: AnyMessengerEvent; payload: unknown }[];
+}
+
+export interface InboxRow {
+  id: string;
+  kind: EventKind;
+  object: string;
+  source: EventContext['source'];
+  pageId: string | null;
+  userId: string | null;
+  entryTime: string | null;
+  payload: JsonObject;
+  status: InboxStatus;
+  attempts: number;
+  lastError: string | null;
+  receivedAt: Date;
+}
+
+const ROW_COLUMNS = `id::text, kind, object, source, page_id AS "pageId", user_id AS "userId",
+  entry_time::text AS "entryTime", payload, status, attempts, last_error AS "lastError", received_at AS "receivedAt"`;
+
+/** The webhook inbox: deliveries and their events, and each event's processing state. */
+@Injectable()
+export class InboxRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Writes deliveries and their events in one statement, so all of it commits or none does. An
+   * event whose dedupe key is already stored (a redelivery, or a copy in this same batch) is
+   * skipped. `leaseMs` keeps the sweeper off events this process is about to publish itself.
+   * Returns the id of every event that was new, by dedupe key.
+   */
+  async insertDeliveries(deliveries: DeliveryToStore[], leaseMs: number): Promise<Map<string, string>> {
+    const events = deliveries.flatMap((delivery, ord) => delivery.events.map((item) => ({ ord, ...item })));
+    const { rows } = await this.prisma.pool.query<{ id: string; dedupe_key: string }>(
+      `WITH input AS (
+         SELECT nextval(pg_get_serial_sequence('webhook_deliveries', 'id')) AS id, t.*
+         FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS t(object, body, event_count, ord)
+       ), deliveries AS (
+         INSERT INTO webhook_deliveries (id, object, body, event_count)
+         SELECT id, object, body, event_count FROM input
+       )
+       INSERT INTO webhook_events (delivery_id, dedupe_key, kind, object, source, page_id, user_id, entry_time,
+                                   occurred_at, payload, status, next_attempt_at)
+       SELECT input.id, e.dedupe_key, e.kind, e.object, e.source, e.page_id, e.user_id, e.entry_time,
+              to_timestamp(e.occurred_ms / 1000.0), e.payload::jsonb,
+              CASE WHEN e.kind = 'unknown' THEN 'unknown' ELSE 'pending' END::"WebhookEventStatus",
+              now() + make_interval(secs => $14::int / 1000.0)
+       FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                   $11::bigint[], $12::float8[], $13::text[])
+            AS e(ord, dedupe_key, kind, object, source, page_id, user_id, entry_time, occurred_ms, payload)
+       JOIN input ON input.ord = e.ord
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id::text, dedupe_key`,
+      [
+        deliveries.map((d) => d.object),
+        deliveries.map((d) => d.body),
+        deliveries.map((d) => d.events.length),
+        events.map((e) => e.ord + 1),
+        events.map((e) => e.dedupeKey),
+        events.map((e) => e.event.kind),
+        events.map((e) => e.event.context.object),
+        events.map((e) => e.event.context.source),
+        events.map((e) => e.event.context.pageId),
+        events.map((e) => e.event.userId),
+        events.map((e) => e.event.context.entryTime),
+        events.map((e) => e.event.timestamp),
+        events.map((e) => JSON.stringify(e.payload)),
+        leaseMs,
+      ],
+    );
+    return new Map(rows.map((row) => [row.dedupe_key, row.id]));
+  }
+
+  async markProcessed(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.pool.query(
+      `UPDATE webhook_events SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL
+       WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
+  /**
+   * Records a failed attempt: retried after `baseDelayMs` doubled for each earlier attempt (capped
+   * at an hour, times `jitter`), or dead once `maxAttempts` is reached.
+   */
+  async markFailed(id: string, error: string, maxAttempts: number, baseDelayMs: number, jitter: number): Promise<void> {
+    await this.prisma.pool.query(
+      `UPDATE webhook_events
+       SET attempts = attempts + 1,
+           status = CASE WHEN attempts + 1 >= $3 THEN 'dead' ELSE 'failed' END::"WebhookEventStatus",
+           last_error = left($2, 4000),
+           next_attempt_at = now() + make_interval(secs => least(3600000, $4::float8 * power(2, attempts)) * $5::float8 / 1000.0)
+       WHERE id = $1::bigint`,
+      [id, error, maxAttempts, baseDelayMs, jitter],
+    );
+  }
+
+  /**
+   * Claims events that are due (pending or failed, past their next attempt) for this process: the
+   * lease moves their next attempt on, and SKIP LOCKED keeps replicas from claiming the same rows.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<InboxRow[]> {
+    const { rows } = await this.prisma.pool.query<InboxRow>(
+      `UPDATE webhook_events SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000.0)
+       WHERE id IN (
+         SELECT id FROM webhook_events
+         WHERE status IN ('pending', 'failed') AND next_attempt_at <= now()
+         ORDER BY next_attempt_at, id
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       )
+       RETURNING ${ROW_COLUMNS}`,
+      [limit, leaseMs],
+    );
+    return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+  }
+
+  async findById(id: string): Promise<InboxRow | null> {
+    const { rows } = await this.prisma.pool.query<InboxRow>(
+      `SELECT ${ROW_COLUMNS} FROM webhook_events WHERE id = $1::bigint`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** An operator's retry: a fresh set of attempts (an unknown event stays as it is: no handler takes it). */
+  async requeue(id: string, leaseMs: number): Promise<InboxRow | null> {
+    const { rows } = await this.prisma.pool.query<InboxRow>(
+      `UPDATE webhook_events
+       SET status = CASE WHEN kind = 'unknown' THEN status ELSE 'pending' END, attempts = 0, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000.0)
+       WHERE id = $1::bigint RETURNING ${ROW_COLUMNS}`,
+      [id, leaseMs],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Events in one status, or every event not processed yet, oldest first. */
+  async list(status: InboxStatus | undefined, limit: number, afterId: string | null): Promise<InboxRow[]> {
+    const { rows } = await this.prisma.pool.query<InboxRow>(
+      `SELECT ${ROW_COLUMNS} FROM webhook_events
+       WHERE ${status ? 'status = $1::"WebhookEventStatus"' : `status <> 'processed' AND $1::text IS NULL`}
+         AND ($2::bigint IS NULL OR id > $2::bigint)
+       ORDER BY id LIMIT $3`,
+      [status ?? null, afterId, limit],
+    );
+    return rows;
+  }
+
+  async countByStatus(): Promise<Record<InboxStatus, number>> {
+    const { rows } = await this.prisma.pool.query<{ status: InboxStatus; count: string }>(
+      'SELECT status, count(*)::text AS count FROM webhook_events GROUP BY status',
+    );
+    const counts: Record<InboxStatus, number> = { pending: 0, processed: 0, failed: 0, dead: 0, unknown: 0 };
+    for (const row of rows) counts[row.status] = Number(row.count);
+    return counts;
+  }
+}

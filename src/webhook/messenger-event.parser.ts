@@ -1,0 +1,316 @@
+/**
+ * Turns a Messenger webhook delivery into typed domain events. Pure: no Nest, no I/O, and it never
+ * throws, whatever JSON it is given, because a delivery we cannot parse must still be stored and
+ * acknowledged. What it cannot understand becomes an `unknown` event that keeps the raw value.
+ *
+ * This file decides which kind an event is and whose it is (Page, customer, time); each event file
+ * in events/ reads its own payload. Field names follow the Messenger reference in shared/seeds.
+ */
+import { createHash } from 'node:crypto';
+import { writeCanonicalJson } from '../events/canonical-json';
+import {
+  Unreadable,
+  idField,
+  isJsonObject,
+  numberField,
+  objectField,
+  ownField,
+  stringField,
+} from '../events/json-fields';
+import {
+  AccountLinkingEvent,
+  AnyMessengerEvent,
+  EventContext,
+  EventSource,
+  GamePlayEvent,
+  HandoverEvent,
+  HandoverType,
+  JsonObject,
+  MessageDeliveredEvent,
+  MessageEchoEvent,
+  MessageEditedEvent,
+  MessageReadEvent,
+  MessageReceivedEvent,
+  MessagingFeedbackEvent,
+  MessengerEvent,
+  MessengerEventInit,
+  OptinReceivedEvent,
+  PolicyEnforcementEvent,
+  PostbackReceivedEvent,
+  ReactionReceivedEvent,
+  ReferralReceivedEvent,
+  ResponseFeedbackEvent,
+  TemplateStatusUpdateEvent,
+  UnknownMessengerEvent,
+  readAccountLinkingData,
+  readDeliveryData,
+  readGamePlayData,
+  readHandoverData,
+  readMessageData,
+  readMessageEditData,
+  readMessagingFeedbackData,
+  readOptinData,
+  readPolicyEnforcementData,
+  readPostbackData,
+  readReactionData,
+  readReadData,
+  readReferralData,
+  readResponseFeedbackData,
+  readTemplateStatusData,
+} from '../events/messenger-events';
+
+/** Everything of an event but its data: where it came from, whose it is, when, and the raw object. */
+type Envelope = Omit<MessengerEventInit<never>, 'data'>;
+type Handler = (value: JsonObject, envelope: Envelope) => AnyMessengerEvent;
+
+// Values that are not event objects (a `null` entry, `messaging: "x"`, a body without entries) are
+// kept in this wrapper: `raw` stays an object, and the reason travels with it, so parsing the
+// stored raw again gives the same unknown event.
+const UNPARSED = '$unparsed';
+const UNPARSED_REASON = '$reason';
+
+function unparsed(value: unknown, reason: string): JsonObject {
+  return { [UNPARSED]: value, [UNPARSED_REASON]: reason };
+}
+
+function unparsedReason(raw: JsonObject): string | null {
+  const isWrapper = Object.keys(raw).length === 2 && Object.hasOwn(raw, UNPARSED);
+  return isWrapper ? stringField(raw, UNPARSED_REASON) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The delivery: `{object, entry: [{id, time, messaging: [...], standby: [...], changes: [...]}]}`.
+
+const SOURCES: readonly EventSource[] = ['messaging', 'standby', 'changes'];
+
+/** Every event of every entry, in order. Never throws, never drops anything. */
+export function parseDelivery(body: unknown): AnyMessengerEvent[] {
+  const delivery = isJsonObject(body) ? body : null;
+  const object = stringField(delivery, 'object') ?? '';
+  const entries = ownField(delivery, 'entry');
+  if (delivery === null || !Array.isArray(entries) || entries.length === 0) {
+    const reason =
+      delivery === null
+        ? 'delivery is not an object'
+        : Array.isArray(entries)
+          ? 'delivery has no entries'
+          : 'delivery has no entry array';
+    const context: EventContext = { object, pageId: null, source: 'messaging', entryTime: null };
+    return [parseEvent(unparsed(body, reason), context)];
+  }
+  return entries.flatMap((entry) => parseEntry(entry, object));
+}
+
+function parseEntry(entry: unknown, object: string): AnyMessengerEvent[] {
+  const record = isJsonObject(entry) ? entry : null;
+  const pageId = idField(record, 'id');
+  const entryTime = numberField(record, 'time');
+  const at = (source: EventSource): EventContext => ({ object, pageId, source, entryTime });
+  if (record === null) {
+    return [parseEvent(unparsed(entry, 'entry is not an object'), at('messaging'))];
+  }
+
+  const sources = SOURCES.filter((source) => Object.hasOwn(record, source));
+  if (sources.length === 0) {
+    const reason = 'entry has no messaging, standby or changes';
+    return [parseEvent(unparsed(entry, reason), at('messaging'))];
+  }
+  return sources.flatMap((source) => {
+    const items = record[source];
+    if (!Array.isArray(items)) {
+      return [parseEvent(unparsed(items, `entry.${source} is not an array`), at(source))];
+    }
+    return items.map((item) => {
+      const raw = isJsonObject(item) ? item : unparsed(item, `entry.${source}[] is not an object`);
+      return parseEvent(raw, at(source));
+    });
+  });
+}
+
+/**
+ * Parses one event with the context it was delivered in. parseDelivery is built on it, so a raw
+ * event stored with its context parses again into an equal event.
+ */
+export function parseEvent(raw: JsonObject, context: EventContext): AnyMessengerEvent {
+  // The type says object, but a row read back from storage is only as sound as the database.
+  const event = isJsonObject(raw) ? raw : unparsed(raw, 'event is not an object');
+  try {
+    return classify(event, context);
+  } catch (error) {
+    // JSON cannot make the readers throw; this keeps the promise for hostile objects (getters,
+    // proxies) that a caller might pass in.
+    const reason = `parser error: ${error instanceof Error ? error.message : 'unknown'}`;
+    return unknownEvent({ context, raw: event, pageId: null, userId: null, timestamp: 0 }, reason);
+  }
+}
+
+function classify(raw: JsonObject, context: EventContext): AnyMessengerEvent {
+  const wrapped = unparsedReason(raw);
+  if (wrapped !== null) {
+    const timestamp = context.entryTime ?? 0;
+    return unknownEvent({ context, raw, pageId: context.pageId, userId: null, timestamp }, wrapped);
+  }
+  const envelope = inboundEnvelope(raw, context);
+  if (context.object !== 'page') {
+    return unknownEvent(envelope, `object:${context.object || '<missing>'}`);
+  }
+  if (context.source === 'changes') return parseChange(raw, envelope);
+
+  for (const [key, handler] of HANDLERS) {
+    if (!Object.hasOwn(raw, key)) continue;
+    const value = raw[key];
+    if (!isJsonObject(value)) return unknownEvent(envelope, `${key} is not an object`);
+    return handler(value, envelope);
+  }
+  return unknownEvent(envelope, describeUnrecognised(raw));
+}
+
+/** Customer → Page: the sender is the customer (a PSID, or a user_ref from the chat plugin). */
+function inboundEnvelope(raw: JsonObject, context: EventContext): Envelope {
+  const sender = objectField(raw, 'sender');
+  return {
+    context,
+    raw,
+    pageId: idField(objectField(raw, 'recipient'), 'id') ?? context.pageId,
+    userId: idField(sender, 'id') ?? stringField(sender, 'user_ref'),
+    timestamp: numberField(raw, 'timestamp') ?? context.entryTime ?? 0,
+  };
+}
+
+/** Page → customer (echoes): the Page is the sender and the customer the recipient. */
+function echoEnvelope(envelope: Envelope): Envelope {
+  const recipient = objectField(envelope.raw, 'recipient');
+  return {
+    ...envelope,
+    pageId: idField(objectField(envelope.raw, 'sender'), 'id') ?? envelope.context.pageId,
+    userId: idField(recipient, 'id') ?? stringField(recipient, 'user_ref'),
+  };
+}
+
+function describeUnrecognised(raw: JsonObject): string {
+  const common = new Set(['sender', 'recipient', 'timestamp']);
+  const keys = Object.keys(raw).filter((key) => !common.has(key));
+  if (keys.length === 0) return 'event has no kind field';
+  // Bounded: the keys come from whoever sent the request.
+  const shown = keys.slice(0, 5).map((key) => key.slice(0, 40));
+  return `unrecognised event: ${shown.join(', ')}${keys.length > 5 ? ', ...' : ''}`;
+}
+
+function unknownEvent(envelope: Envelope, reason: string): UnknownMessengerEvent {
+  return new UnknownMessengerEvent({ ...envelope, data: { reason } });
+}
+
+/** The event of `EventClass` with `data`, or an unknown event when the payload was unreadable. */
+function build<TData>(
+  EventClass: new (init: MessengerEventInit<TData>) => AnyMessengerEvent,
+  data: TData | Unreadable,
+  envelope: Envelope,
+): AnyMessengerEvent {
+  if (data instanceof Unreadable) return unknownEvent(envelope, data.reason);
+  return new EventClass({ ...envelope, data });
+}
+
+// ---------------------------------------------------------------------------------------------
+// One handler per event key, in order of precedence. `reaction` comes before `message` because the
+// legacy reaction helper adds a synthetic `message` (mid ending in `_reaction`) beside it.
+
+const handover =
+  (type: HandoverType): Handler =>
+  (value, envelope) =>
+    build(HandoverEvent, readHandoverData(type, value), envelope);
+
+const policyEnforcement: Handler = (value, envelope) =>
+  build(PolicyEnforcementEvent, readPolicyEnforcementData(value), envelope);
+
+const HANDLERS: ReadonlyArray<readonly [string, Handler]> = [
+  [
+    'reaction',
+    (value, envelope) => build(ReactionReceivedEvent, readReactionData(value), envelope),
+  ],
+  ['message', parseMessage],
+  [
+    'message_edit',
+    (value, envelope) => build(MessageEditedEvent, readMessageEditData(value), envelope),
+  ],
+  [
+    'delivery',
+    (value, envelope) => build(MessageDeliveredEvent, readDeliveryData(value), envelope),
+  ],
+  ['read', (value, envelope) => build(MessageReadEvent, readReadData(value), envelope)],
+  [
+    'postback',
+    (value, envelope) => build(PostbackReceivedEvent, readPostbackData(value), envelope),
+  ],
+  [
+    'referral',
+    (value, envelope) => build(ReferralReceivedEvent, readReferralData(value), envelope),
+  ],
+  ['optin', parseOptin],
+  [
+    'account_linking',
+    (value, envelope) => build(AccountLinkingEvent, readAccountLinkingData(value), envelope),
+  ],
+  ['policy_enforcement', policyEnforcement],
+  ['policy-enforcement', policyEnforcement],
+  ['game_play', (value, envelope) => build(GamePlayEvent, readGamePlayData(value), envelope)],
+  ['pass_thread_control', handover('pass_thread_control')],
+  ['take_thread_control', handover('take_thread_control')],
+  ['request_thread_control', handover('request_thread_control')],
+  ['app_roles', handover('app_roles')],
+  [
+    'response_feedback',
+    (value, envelope) => build(ResponseFeedbackEvent, readResponseFeedbackData(value), envelope),
+  ],
+  [
+    'messaging_feedback',
+    (value, envelope) => build(MessagingFeedbackEvent, readMessagingFeedbackData(value), envelope),
+  ],
+];
+
+function parseMessage(message: JsonObject, envelope: Envelope): AnyMessengerEvent {
+  // The reactions reference (seed 004) sketches a reaction nested in `message`, without a mid.
+  const nestedReaction = objectField(message, 'reaction');
+  if (nestedReaction !== null && stringField(message, 'mid') === null) {
+    return build(ReactionReceivedEvent, readReactionData(nestedReaction), envelope);
+  }
+  const data = readMessageData(message, envelope.raw);
+  if (data instanceof Unreadable) return unknownEvent(envelope, data.reason);
+  if (data.isEcho) return new MessageEchoEvent({ ...echoEnvelope(envelope), data });
+  // The helper's synthetic reaction message, without its reaction: not something the customer said.
+  if (data.mid.endsWith('_reaction')) {
+    return unknownEvent(envelope, 'helper reaction message without a reaction');
+  }
+  return new MessageReceivedEvent({ ...envelope, data });
+}
+
+function parseOptin(optin: JsonObject, envelope: Envelope): AnyMessengerEvent {
+  const data = readOptinData(optin);
+  // A checkbox plugin opt-in has no sender: its user_ref is all we know of the customer.
+  return new OptinReceivedEvent({ ...envelope, userId: envelope.userId ?? data.userRef, data });
+}
+
+// `entry[].changes[]`: `{field, value}` notices about the Page rather than a conversation.
+const TEMPLATE_STATUS_FIELDS = new Set(['messenger_template_status_update']);
+
+function parseChange(change: JsonObject, envelope: Envelope): AnyMessengerEvent {
+  const field = stringField(change, 'field');
+  const page = { ...envelope, pageId: envelope.context.pageId, userId: null };
+  if (field === null) return unknownEvent(page, 'change has no field');
+  if (!TEMPLATE_STATUS_FIELDS.has(field)) return unknownEvent(page, `change:${field.slice(0, 80)}`);
+  const data = readTemplateStatusData(field, objectField(change, 'value'));
+  return new TemplateStatusUpdateEvent({ ...page, data });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * sha256 hex of the canonical JSON of `{pageId, source, raw}`: the same event delivered again (in
+ * another delivery, with other key order or whitespace) gets the same key; the same body on
+ * another Page or from standby does not.
+ */
+export function dedupeKey(event: Pick<MessengerEvent, 'context' | 'raw'>): string {
+  const hash = createHash('sha256');
+  const identity = { pageId: event.context.pageId, source: event.context.source, raw: event.raw };
+  writeCanonicalJson(identity, (chunk) => hash.update(chunk, 'utf8'));
+  return hash.digest('hex');
+}

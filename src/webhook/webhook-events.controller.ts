@@ -1,0 +1,53 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AppError } from '../common/app-error';
+import { decodeCursor, Page, toPage } from '../common/pagination';
+import { ListWebhookEventsQuery, WebhookEventDto, WebhookEventPageDto } from './dto/webhook-event.dto';
+import { EventProcessor } from './event-processor.service';
+import { InboxRepository, InboxRow } from './inbox.repository';
+import { PUBLISH_LEASE_MS } from './inbox-writer.service';
+import { toStoredEvent } from './event-sweeper.service';
+
+function toDto(row: InboxRow): WebhookEventDto {
+  return {
+    id: row.id,
+    kind: row.kind,
+    pageId: row.pageId,
+    userId: row.userId,
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    receivedAt: row.receivedAt.toISOString(),
+  };
+}
+
+const EVENT_ID = /^[1-9]\d{0,18}$/;
+
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('api/webhook-events')
+export class WebhookEventsController {
+  constructor(
+    private readonly inbox: InboxRepository,
+    private readonly processor: EventProcessor,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: WebhookEventPageDto, description: 'stored events that are not (yet) processed, oldest first' })
+  async list(@Query() query: ListWebhookEventsQuery): Promise<Page<WebhookEventDto>> {
+    const [afterId] = decodeCursor(query.cursor, 1) ?? [null];
+    const rows = await this.inbox.list(query.status, query.limit + 1, afterId === null ? null : String(afterId));
+    return toPage(rows, query.limit, toDto, (row) => [row.id]);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: WebhookEventDto, description: 'the event, queued to be processed again' })
+  @ApiNotFoundResponse()
+  async retry(@Param('id') id: string): Promise<WebhookEventDto> {
+    const row = EVENT_ID.test(id) ? await this.inbox.requeue(id, PUBLISH_LEASE_MS) : null;
+    if (!row) throw AppError.notFound(`webhook event ${id}`);
+    if (row.kind !== 'unknown') this.processor.enqueue([toStoredEvent(row)]);
+    return toDto(row);
+  }
+}

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { jsonbSafe } from './delivery-body';
+import { EventProcessor } from './event-processor.service';
+import { InboxWriter } from './inbox-writer.service';
+import { dedupeKey, parseDelivery } from './messenger-event.parser';
+
+/** A delivery's way in: parse, store durably (the acknowledgement waits for this), then publish. */
+@Injectable()
+export class WebhookIntake {
+  constructor(
+    private readonly writer: InboxWriter,
+    private readonly processor: EventProcessor,
+  ) {}
+
+  async receive(text: string, body: unknown): Promise<void> {
+    const events = parseDelivery(body).map((event) => ({
+      dedupeKey: dedupeKey(event),
+      event,
+      payload: jsonbSafe(event.raw, text),
+    }));
+    const object = typeof body === 'object' && body !== null && 'object' in body ? String(body.object) : null;
+    const stored = await this.writer.store({ object, body: text, events });
+    this.processor.enqueue(stored);
+  }
+}
