@@ -20,10 +20,28 @@ async function bootstrap(): Promise<void> {
   const config = app.get(AppConfig);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Bootstrap');
+  // Graceful stop: in-flight requests finish, queued events are left stored for the next start,
+  // the pool and the embedded database close. A second signal stops at once.
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      logger.log(`${signal}: shutting down`);
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
   logger.log(`listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
-  if (config.generatedSecretsFile) {
+  const generated = config.generatedSecrets;
+  if (generated) {
     logger.warn(
-      `no MESSENGER_APP_SECRET / MESSENGER_VERIFY_TOKEN / API_TOKEN set: using the ones generated for this install, kept in ${config.generatedSecretsFile}`,
+      `${generated.names.join(', ')} not set: using values generated for this install, kept in ${generated.file}`,
     );
   }
 }

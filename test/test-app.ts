@@ -17,9 +17,9 @@ export interface TestApp {
   prisma: PrismaService;
   /** fetch against the app, with the API bearer token unless `auth: false`. */
   api(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
-  /** POST /webhook with a valid signature of the exact bytes. */
+  /** POST /webhook with a valid signature of the exact bytes (a string or Buffer is sent as is). */
   deliver(
-    body: unknown | string | Buffer,
+    body: unknown,
     init?: { secret?: string; signature?: string | null },
   ): Promise<Response>;
   close(): Promise<void>;

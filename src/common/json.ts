@@ -7,7 +7,7 @@ export function parseJson(body: Buffer): unknown {
 }
 
 function assertNoPoison(value: unknown): void {
-  const stack = [value];
+  const stack: unknown[] = [value];
   while (stack.length > 0) {
     const node = stack.pop();
     if (typeof node !== 'object' || node === null) continue;
@@ -17,6 +17,6 @@ function assertNoPoison(value: unknown): void {
         code: 'FST_ERR_CTP_INVALID_JSON_BODY',
       });
     }
-    stack.push(...Object.values(node as object));
+    stack.push(...(Object.values(node) as unknown[]));
   }
 }

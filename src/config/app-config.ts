@@ -4,13 +4,15 @@ import { resolve } from 'node:path';
 import { Environment, parseEnvironment, parsePageTokens } from './environment';
 import { fillInstallSecrets } from './install-secrets';
 
-type LoadedEnvironment = Environment & { GENERATED_SECRETS_FILE: string | null };
+type LoadedEnvironment = Environment & {
+  GENERATED_SECRETS: { file: string; names: string[] } | null;
+};
 
 /** The `validate` hook of ConfigModule: the one place where the environment is read. */
 export function loadEnvironment(raw: Record<string, string | undefined>): LoadedEnvironment {
   const env = parseEnvironment(raw);
-  const file = env.NODE_ENV === 'production' ? null : fillInstallSecrets(env);
-  return Object.assign(env, { GENERATED_SECRETS_FILE: file });
+  const generated = env.NODE_ENV === 'production' ? null : fillInstallSecrets(env);
+  return Object.assign(env, { GENERATED_SECRETS: generated });
 }
 
 /** Typed, validated configuration. Inject this, never ConfigService or process.env. */
@@ -49,8 +51,9 @@ export class AppConfig {
   get apiToken(): string {
     return this.get('API_TOKEN') as string;
   }
-  get generatedSecretsFile(): string | null {
-    return this.get('GENERATED_SECRETS_FILE');
+  /** The secrets this install generated because the environment had none (never outside DATA_DIR). */
+  get generatedSecrets(): { file: string; names: string[] } | null {
+    return this.get('GENERATED_SECRETS');
   }
   get defaultPageToken(): string | undefined {
     return this.get('MESSENGER_PAGE_ACCESS_TOKEN');

@@ -8,9 +8,11 @@ export const SECRETS_FILE = 'secrets.json';
 /**
  * Outside production the service may start without secrets, but never with well-known ones: the
  * missing ones are generated once for this install, kept (mode 0600) in DATA_DIR and reused on the
- * next start. Returns the file's path when it supplied any.
+ * next start. Returns the file and the names it supplied, or null when none was missing.
  */
-export function fillInstallSecrets(env: Environment): string | null {
+export function fillInstallSecrets(
+  env: Environment,
+): { file: string; names: InstallSecret[] } | null {
   const missing = INSTALL_SECRETS.filter((name) => env[name] === undefined);
   if (missing.length === 0) return null;
   const dir = resolve(env.DATA_DIR);
@@ -31,5 +33,5 @@ export function fillInstallSecrets(env: Environment): string | null {
     writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
   }
-  return file;
+  return { file, names: missing };
 }

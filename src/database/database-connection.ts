@@ -16,7 +16,7 @@ export class DatabaseConnection {
     const logger = new Logger('Database');
     const embedded = config.databaseUrl ? null : await EmbeddedDatabase.start(config.dataDir);
     if (embedded) logger.log(`embedded PostgreSQL (PGlite) in ${config.dataDir}`);
-    const url = embedded?.url ?? (config.databaseUrl as string);
+    const url = config.databaseUrl ?? embedded?.url ?? '';
     try {
       if (config.migrateOnStart) await migrate(url, (line) => logger.log(line));
     } catch (error) {

@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigurationError, parseEnvironment, parsePageTokens } from './environment';
+import { fillInstallSecrets } from './install-secrets';
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  MESSENGER_APP_SECRET: 'app-secret',
+  MESSENGER_VERIFY_TOKEN: 'verify-token',
+  API_TOKEN: 'api-token-0123456789',
+};
+
+describe('parseEnvironment', () => {
+  it('applies the defaults of API.md', () => {
+    const env = parseEnvironment({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATA_DIR: './.data',
+      GRAPH_API_URL: 'https://graph.facebook.com',
+      LOG_LEVEL: 'info',
+      MIGRATE_ON_START: true,
+    });
+    expect(env.GRAPH_API_VERSION).toMatch(/^v\d+\.\d+$/);
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads numbers and booleans from strings', () => {
+    expect(parseEnvironment({ PORT: '8080', MIGRATE_ON_START: 'false' })).toMatchObject({
+      PORT: 8080,
+      MIGRATE_ON_START: false,
+    });
+  });
+
+  it.each(['MESSENGER_APP_SECRET', 'MESSENGER_VERIFY_TOKEN', 'API_TOKEN'])(
+    'refuses production without %s, naming it in one line',
+    (name) => {
+      const env: Record<string, string> = { ...PRODUCTION };
+      delete env[name];
+      expect(() => parseEnvironment(env)).toThrow(
+        new ConfigurationError(
+          `Missing configuration: ${name} is required when NODE_ENV=production`,
+        ),
+      );
+    },
+  );
+
+  it('treats an empty variable as unset', () => {
+    expect(() => parseEnvironment({ ...PRODUCTION, API_TOKEN: '' })).toThrow(
+      /API_TOKEN is required/,
+    );
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+    [{ GRAPH_API_VERSION: '21' }, /GRAPH_API_VERSION/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ MESSENGER_PAGE_TOKENS: '["a"]' }, /MESSENGER_PAGE_TOKENS/],
+    [{ API_TOKEN: 'short' }, /API_TOKEN must be at least 16 characters/],
+  ])('refuses %j with a message naming the variable', (raw, message) => {
+    expect(() => parseEnvironment(raw)).toThrow(message);
+  });
+});
+
+describe('parsePageTokens', () => {
+  it('reads a JSON object of Page id to token', () => {
+    expect(parsePageTokens('{"111":"a","222":"b"}')).toEqual({ 111: 'a', 222: 'b' });
+  });
+
+  it.each(['not json', '[]', '{"1": 2}', '{"1": ""}', 'null'])('refuses %s', (json) => {
+    expect(() => parsePageTokens(json)).toThrow(ConfigurationError);
+  });
+});
+
+describe('fillInstallSecrets', () => {
+  it('generates missing secrets once per install, private to the owner, and reuses them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mf-secrets-'));
+    const first = parseEnvironment({ DATA_DIR: dir, API_TOKEN: 'given-api-token-0123' });
+    const generated = fillInstallSecrets(first);
+    expect(generated).toEqual({
+      file: join(dir, 'secrets.json'),
+      names: ['MESSENGER_APP_SECRET', 'MESSENGER_VERIFY_TOKEN'],
+    });
+    const file = generated?.file;
+    expect(first.API_TOKEN).toBe('given-api-token-0123');
+    expect(first.MESSENGER_APP_SECRET).toMatch(/^[0-9a-f]{48}$/);
+    expect(first.MESSENGER_VERIFY_TOKEN).toMatch(/^[0-9a-f]{48}$/);
+    expect(statSync(file as string).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file as string, 'utf8'))).not.toHaveProperty('API_TOKEN');
+
+    const second = parseEnvironment({ DATA_DIR: dir, API_TOKEN: 'given-api-token-0123' });
+    fillInstallSecrets(second);
+    expect(second.MESSENGER_APP_SECRET).toBe(first.MESSENGER_APP_SECRET);
+    expect(second.MESSENGER_VERIFY_TOKEN).toBe(first.MESSENGER_VERIFY_TOKEN);
+  });
+
+  it('generates different secrets for different installs', () => {
+    const a = parseEnvironment({ DATA_DIR: mkdtempSync(join(tmpdir(), 'mf-secrets-')) });
+    const b = parseEnvironment({ DATA_DIR: mkdtempSync(join(tmpdir(), 'mf-secrets-')) });
+    fillInstallSecrets(a);
+    fillInstallSecrets(b);
+    expect(a.API_TOKEN).not.toBe(b.API_TOKEN);
+  });
+
+  it('does nothing when every secret is given', () => {
+    expect(
+      fillInstallSecrets(parseEnvironment({ ...PRODUCTION, NODE_ENV: 'development' })),
+    ).toBeNull();
+  });
+});
