@@ -7,8 +7,9 @@ import {
   Logger,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './app-error';
+import { redactUrl } from './logging';
 
 /** The stable `code` for a status when the thrower gave none. */
 const CODE_BY_STATUS: Record<number, string> = {
@@ -68,8 +69,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
     const body = this.toBody(exception);
+    if (body.statusCode < 500) {
+      this.logger.warn(
+        `${request.method} ${redactUrl(request.url)} → ${body.statusCode} ${body.code}`,
+      );
+    }
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')
@@ -105,7 +113,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return errorBody(fastify.statusCode, code, String(fastify.message));
     }
     const errorId = randomUUID();
-    this.logger.error({ err: exception, errorId }, `unexpected error ${errorId}`);
+    this.logger.error(
+      exception instanceof Error ? exception.stack : String(exception),
+      `unexpected error ${errorId}`,
+    );
     return errorBody(500, 'INTERNAL_ERROR', `Internal server error (id ${errorId})`);
   }
 }
