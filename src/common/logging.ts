@@ -1,4 +1,3 @@
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config/app-config';
@@ -36,9 +35,8 @@ export function loggerParams(config: AppConfig): Params {
           url: redactUrl(req.url),
         }),
       },
-      // A healthy webhook answers thousands of times a second: log requests only when they fail.
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug',
+      // Failures are logged once, by the exception filter; request lines are for debugging.
+      customLogLevel: () => 'debug',
     },
   };
 }
