@@ -5,6 +5,7 @@ import { InboxRepository } from './inbox.repository';
 import type { StoredEvent } from './inbox-writer.service';
 
 const MAX_CONCURRENT = 16;
+const MAX_QUEUED = 20_000;
 const MARK_BATCH = 500;
 
 /**
@@ -31,8 +32,10 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
 
   /** Queues events for publication; returns at once. */
   enqueue(events: StoredEvent[]): void {
-    if (this.stopped) return; // stored, and left to the sweeper of the next start
-    this.queue.push(...events);
+    // Stored events this process does not take (stopping, or a backlog beyond what memory should
+    // hold) stay pending in the inbox; the sweeper claims them once their lease has passed.
+    if (this.stopped || this.queue.length >= MAX_QUEUED) return;
+    for (const event of events) this.queue.push(event);
     this.pump();
   }
 
