@@ -1,9 +1,11 @@
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app';
+import { DatabaseConnection } from '../src/database/database-connection';
 import { PrismaService } from '../src/database/prisma.service';
 import { TestDatabase } from './test-database';
 
@@ -11,8 +13,16 @@ export const APP_SECRET = 'test-app-secret-0123456789';
 export const VERIFY_TOKEN = 'test-verify-token';
 export const API_TOKEN = 'test-api-token-0123456789abcdef';
 
+/** Where an app's data lives; pass it to a second `startTestApp` to restart on the same data. */
+export interface TestStorage {
+  /** The real PostgreSQL database, or null for the embedded one (kept in `dataDir`). */
+  readonly database: TestDatabase | null;
+  readonly dataDir: string;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
+  storage: TestStorage;
   baseUrl: string;
   prisma: PrismaService;
   /** fetch against the app, with the API bearer token unless `auth: false`. */
@@ -22,7 +32,16 @@ export interface TestApp {
     body: unknown,
     init?: { secret?: string; signature?: string | null },
   ): Promise<Response>;
-  close(): Promise<void>;
+  /**
+   * Takes the database away from the running app (real server: connections refused and ended;
+   * embedded: its socket server stopped) and resolves with the function that brings it back.
+   */
+  databaseOutage(): Promise<() => Promise<void>>;
+  /**
+   * Stops the app (once, whatever the number of calls) and drops its storage, unless `keepStorage`
+   * (for a restart on the same data).
+   */
+  close(options?: { keepStorage?: boolean }): Promise<void>;
 }
 
 export function sign(body: string | Buffer, secret = APP_SECRET): string {
@@ -31,11 +50,18 @@ export function sign(body: string | Buffer, secret = APP_SECRET): string {
 
 /**
  * Boots the real application on Fastify over HTTP, on a fresh database: a clone of the migrated
- * template when DATABASE_URL is set, else a new embedded database.
+ * template when DATABASE_URL is set, else a new embedded database; or on `options.storage`, the
+ * storage of an app closed with `keepStorage`.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await TestDatabase.create();
-  const dataDir = mkdtempSync(join(tmpdir(), 'mf-test-'));
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { storage?: TestStorage } = {},
+): Promise<TestApp> {
+  const storage = options.storage ?? {
+    database: await TestDatabase.create(),
+    dataDir: mkdtempSync(join(tmpdir(), 'mf-test-')),
+  };
+  const { database, dataDir } = storage;
   const previous = { ...process.env };
   Object.assign(process.env, {
     NODE_ENV: 'test',
@@ -74,17 +100,41 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     return fetch(`${baseUrl}/webhook`, { method: 'POST', headers, body: raw });
   };
 
+  const databaseOutage: TestApp['databaseOutage'] = async () => {
+    if (database) {
+      await database.refuseConnections();
+      return () => database.allowConnections();
+    }
+    // The embedded database serves the app through its socket server: stopping it ends the app's
+    // connection and refuses new ones; starting it again listens on the same port.
+    const embedded = app.get(DatabaseConnection).embedded;
+    const { server } = embedded as unknown as { server: PGLiteSocketServer };
+    await server.stop();
+    return () => server.start();
+  };
+
+  let running = true;
   return {
     app,
+    storage,
     baseUrl,
     prisma: app.get(PrismaService),
     api,
     deliver,
-    async close() {
-      await app.close();
-      await database?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-      process.env = previous;
+    databaseOutage,
+    async close({ keepStorage = false } = {}) {
+      try {
+        if (running) {
+          running = false;
+          await app.close();
+        }
+      } finally {
+        process.env = previous;
+        if (!keepStorage) {
+          await database?.drop();
+          rmSync(dataDir, { recursive: true, force: true });
+        }
+      }
     },
   };
 }

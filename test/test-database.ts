@@ -22,6 +22,26 @@ export class TestDatabase {
     return new TestDatabase(databaseUrl(base, name), name, base);
   }
 
+  /**
+   * A database outage as the app sees it: new connections are refused and every open one is ended
+   * (the app's pool included), until `allowConnections`.
+   */
+  async refuseConnections(): Promise<void> {
+    await withAdmin(this.base, async (admin) => {
+      await admin.query(`ALTER DATABASE "${this.name}" ALLOW_CONNECTIONS false`);
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [this.name],
+      );
+    });
+  }
+
+  async allowConnections(): Promise<void> {
+    await withAdmin(this.base, (admin) =>
+      admin.query(`ALTER DATABASE "${this.name}" ALLOW_CONNECTIONS true`),
+    );
+  }
+
   async drop(): Promise<void> {
     await withAdmin(this.base, (admin) =>
       admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`),

@@ -35,7 +35,11 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     // Stored events this process does not take (stopping, or a backlog beyond what memory should
     // hold) stay pending in the inbox; the sweeper claims them once their lease has passed.
     if (this.stopped || this.queue.length >= MAX_QUEUED) return;
-    for (const event of events) this.queue.push(event);
+    for (const item of events) {
+      // Unknown events are for operators, with no handler: marking them processed would take
+      // them off the operators' list.
+      if (item.event.kind !== 'unknown') this.queue.push(item);
+    }
     this.pump();
   }
 

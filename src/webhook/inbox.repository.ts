@@ -26,6 +26,21 @@ export interface InboxRow {
   receivedAt: Date;
 }
 
+// Hostile deliveries hold values JSON allows and the columns refuse. Refusing the delivery would
+// have Meta send it again forever, so they are stored as near as the columns allow; the raw body
+// and payload keep them as received.
+
+/** `text` refuses NUL characters. */
+const asText = (value: string | null): string | null => value?.replace(/\0/g, '\uFFFD') ?? null;
+
+/** `bigint` holds whole numbers only. */
+const asBigint = (value: number | null): number | null => (Number.isSafeInteger(value) ? value : null);
+
+/** Epoch milliseconds that both a JS Date and `timestamptz` can hold (4713 BC to 275759 AD). */
+const MIN_TIME_MS = Date.UTC(-4712, 0, 1);
+const MAX_TIME_MS = 8.64e15;
+const asTimeMs = (value: number): number | null => (value >= MIN_TIME_MS && value <= MAX_TIME_MS ? value : null);
+
 const ROW_COLUMNS = `id::text, kind, object, source, page_id AS "pageId", user_id AS "userId",
   entry_time::text AS "entryTime", payload, status, attempts, last_error AS "lastError", received_at AS "receivedAt"`;
 
@@ -53,7 +68,7 @@ export class InboxRepository {
        INSERT INTO webhook_events (delivery_id, dedupe_key, kind, object, source, page_id, user_id, entry_time,
                                    occurred_at, payload, status, next_attempt_at)
        SELECT input.id, e.dedupe_key, e.kind, e.object, e.source, e.page_id, e.user_id, e.entry_time,
-              to_timestamp(e.occurred_ms / 1000.0), e.payload::jsonb,
+              coalesce(to_timestamp(e.occurred_ms / 1000.0), now()), e.payload::jsonb,
               CASE WHEN e.kind = 'unknown' THEN 'unknown' ELSE 'pending' END::"WebhookEventStatus",
               now() + make_interval(secs => $14::int / 1000.0)
        FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
@@ -63,18 +78,18 @@ export class InboxRepository {
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id::text, dedupe_key`,
       [
-        deliveries.map((d) => d.object),
+        deliveries.map((d) => asText(d.object)),
         deliveries.map((d) => d.body),
         deliveries.map((d) => d.events.length),
         events.map((e) => e.ord + 1),
         events.map((e) => e.dedupeKey),
         events.map((e) => e.event.kind),
-        events.map((e) => e.event.context.object),
+        events.map((e) => asText(e.event.context.object)),
         events.map((e) => e.event.context.source),
-        events.map((e) => e.event.context.pageId),
-        events.map((e) => e.event.userId),
-        events.map((e) => e.event.context.entryTime),
-        events.map((e) => e.event.timestamp),
+        events.map((e) => asText(e.event.context.pageId)),
+        events.map((e) => asText(e.event.userId)),
+        events.map((e) => asBigint(e.event.context.entryTime)),
+        events.map((e) => asTimeMs(e.event.timestamp)),
         events.map((e) => JSON.stringify(e.payload)),
         leaseMs,
       ],
@@ -152,7 +167,7 @@ export class InboxRepository {
       `SELECT ${ROW_COLUMNS} FROM webhook_events
        WHERE ${status ? 'status = $1::"WebhookEventStatus"' : `status <> 'processed' AND $1::text IS NULL`}
          AND ($2::bigint IS NULL OR id > $2::bigint)
-       ORDER BY id LIMIT $3`,
+       ORDER BY webhook_events.id LIMIT $3`,
       [status ?? null, afterId, limit],
     );
     return rows;

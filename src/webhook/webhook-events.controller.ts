@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AppError } from '../common/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
@@ -21,7 +21,13 @@ function toDto(row: InboxRow): WebhookEventDto {
   };
 }
 
-const EVENT_ID = /^[1-9]\d{0,18}$/;
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+/** `value` when it is an event id the bigint column can hold, else null (never a database error). */
+function eventId(value: unknown): string | null {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,18}$/.test(value)) return null;
+  return BigInt(value) <= MAX_BIGINT ? value : null;
+}
 
 @ApiTags('operations')
 @ApiBearerAuth()
@@ -35,8 +41,12 @@ export class WebhookEventsController {
   @Get()
   @ApiOkResponse({ type: WebhookEventPageDto, description: 'stored events that are not (yet) processed, oldest first' })
   async list(@Query() query: ListWebhookEventsQuery): Promise<Page<WebhookEventDto>> {
-    const [afterId] = decodeCursor(query.cursor, 1) ?? [null];
-    const rows = await this.inbox.list(query.status, query.limit + 1, afterId === null ? null : String(afterId));
+    const [after] = decodeCursor(query.cursor, 1) ?? [null];
+    const afterId = after === null ? null : eventId(after);
+    if (after !== null && afterId === null) {
+      throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_CURSOR', 'cursor is not valid');
+    }
+    const rows = await this.inbox.list(query.status, query.limit + 1, afterId);
     return toPage(rows, query.limit, toDto, (row) => [row.id]);
   }
 
@@ -45,7 +55,7 @@ export class WebhookEventsController {
   @ApiAcceptedResponse({ type: WebhookEventDto, description: 'the event, queued to be processed again' })
   @ApiNotFoundResponse()
   async retry(@Param('id') id: string): Promise<WebhookEventDto> {
-    const row = EVENT_ID.test(id) ? await this.inbox.requeue(id, PUBLISH_LEASE_MS) : null;
+    const row = eventId(id) === null ? null : await this.inbox.requeue(id, PUBLISH_LEASE_MS);
     if (!row) throw AppError.notFound(`webhook event ${id}`);
     if (row.kind !== 'unknown') this.processor.enqueue([toStoredEvent(row)]);
     return toDto(row);

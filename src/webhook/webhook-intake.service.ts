@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isJsonObject, stringField } from '../events/json-fields';
 import { jsonbSafe } from './delivery-body';
 import { EventProcessor } from './event-processor.service';
 import { InboxWriter } from './inbox-writer.service';
@@ -18,7 +19,8 @@ export class WebhookIntake {
       event,
       payload: jsonbSafe(event.raw, text),
     }));
-    const object = typeof body === 'object' && body !== null && 'object' in body ? String(body.object) : null;
+    // Only a string: String() throws on an object whose `toString` key is no function.
+    const object = stringField(isJsonObject(body) ? body : null, 'object');
     const stored = await this.writer.store({ object, body: text, events });
     this.processor.enqueue(stored);
   }
