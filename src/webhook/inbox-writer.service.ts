@@ -5,6 +5,8 @@ import { DeliveryToStore, InboxRepository } from './inbox.repository';
 /** How long a stored event is left to this process before the sweeper may take it. */
 export const PUBLISH_LEASE_MS = 30_000;
 const MAX_BATCH_EVENTS = 5_000;
+/** Bodies are sent as one statement: keep it far below V8's and PostgreSQL's limits. */
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 
 export interface StoredEvent {
   id: string;
@@ -50,14 +52,15 @@ export class InboxWriter {
     });
   }
 
+  /** As many waiting deliveries as fit the batch limits (always at least one). */
   private takeBatch(): Waiting[] {
     let events = 0;
+    let bytes = 0;
     let count = 0;
-    while (
-      count < this.waiting.length &&
-      (count === 0 || events + this.waiting[count].delivery.events.length <= MAX_BATCH_EVENTS)
-    ) {
-      events += this.waiting[count].delivery.events.length;
+    for (const { delivery } of this.waiting) {
+      events += delivery.events.length;
+      bytes += delivery.body.length;
+      if (count > 0 && (events > MAX_BATCH_EVENTS || bytes > MAX_BATCH_BYTES)) break;
       count++;
     }
     return this.waiting.splice(0, count);
