@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { ReactionsModule } from './reactions/reactions.module';
 import { WebhookModule } from './webhook/webhook.module';
 
 /**
@@ -27,6 +28,7 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         ConversationsModule,
+        ReactionsModule,
         HealthModule,
         WebhookModule,
       ],

@@ -1,5 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import type { TimeKey } from './conversation-event.repository';
+
+export interface ConversationRow {
+  id: string;
+  pageId: string;
+  userId: string;
+  lastMessageAt: Date;
+  lastInboundAt: Date | null;
+  messageCount: number;
+}
 
 /** Conversations and the Pages they belong to. */
 @Injectable()
@@ -15,8 +25,55 @@ export class ConversationRepository {
     return conversation?.lastInboundAt ?? null;
   }
 
+  async exists(pageId: string, userId: string): Promise<boolean> {
+    const { rows } = await this.prisma.pool.query(
+      'SELECT 1 FROM conversations WHERE page_id = $1 AND user_id = $2',
+      [pageId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Conversations that hold at least one message, newest first, after `before` (keyset on the
+   * indexes (page_id, last_message_at DESC, id DESC) and (last_message_at DESC, id DESC)).
+   */
+  async list(
+    pageId: string | null,
+    before: TimeKey | null,
+    limit: number,
+  ): Promise<ConversationRow[]> {
+    const conditions = ['last_message_at IS NOT NULL'];
+    const params: unknown[] = [limit];
+    if (pageId !== null) {
+      params.push(pageId);
+      conditions.push(`page_id = $${params.length}`);
+    }
+    if (before !== null) {
+      params.push(before.at, before.id);
+      conditions.push(
+        `(last_message_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`,
+      );
+    }
+    const { rows } = await this.prisma.pool.query<ConversationRow>(
+      `SELECT id::text, page_id AS "pageId", user_id AS "userId", last_message_at AS "lastMessageAt",
+              last_inbound_at AS "lastInboundAt", message_count AS "messageCount"
+       FROM conversations WHERE ${conditions.join(' AND ')}
+       ORDER BY last_message_at DESC, id DESC
+       LIMIT $1`,
+      params,
+    );
+    return rows;
+  }
+
   async listPageIds(): Promise<string[]> {
     const pages = await this.prisma.page.findMany({ select: { id: true }, orderBy: { id: 'asc' } });
     return pages.map((page) => page.id);
+  }
+
+  async insertPages(pageIds: readonly string[]): Promise<void> {
+    await this.prisma.pool.query(
+      'INSERT INTO pages (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING',
+      [pageIds],
+    );
   }
 }

@@ -29,6 +29,7 @@ export type EventKind =
   | 'response_feedback'
   | 'messaging_feedback'
   | 'template_status_update'
+  | 'cart'
   | 'unknown';
 
 /** A JSON object as received: nothing about its shape is trusted. */

@@ -1,3 +1,4 @@
+import { CartReceivedEvent } from './cart.event';
 import {
   AccountLinkingEvent,
   GamePlayEvent,
@@ -14,6 +15,7 @@ import { ReactionReceivedEvent } from './reaction.event';
 import { UnknownMessengerEvent } from './unknown.event';
 
 export { Unreadable } from './json-fields';
+export * from './cart.event';
 export * from './engagement.event';
 export * from './feedback.event';
 export * from './message.event';
@@ -51,6 +53,7 @@ export const MESSENGER_EVENTS = {
   response_feedback: ResponseFeedbackEvent,
   messaging_feedback: MessagingFeedbackEvent,
   template_status_update: TemplateStatusUpdateEvent,
+  cart: CartReceivedEvent,
   unknown: UnknownMessengerEvent,
 } as const satisfies { readonly [K in EventKind]: MessengerEventClass<K> };
 

@@ -424,6 +424,50 @@ describe('parseDelivery', () => {
       expect(event.data.cart).toEqual(order);
     });
 
+    it('does read a send_cart order without a message as a cart', () => {
+      // The send_cart reference example, trailing commas removed.
+      const order = {
+        products: [
+          {
+            id: 123,
+            retailer_id: 'retailer_id_1',
+            name: 'name1',
+            unit_price: 11,
+            currency: 'THB',
+            quantity: 1,
+          },
+          { id: '456', retailer_id: 'retailer_id_2', name: 'name2', unit_price: 22.5, quantity: 2 },
+        ],
+        note: 'foobar',
+      };
+      const event = ofKind(single(delivery([inbound({ order })])), 'cart');
+      expect(event).toMatchObject({ pageId: PAGE, userId: USER, timestamp: TIMESTAMP });
+      expect(event.name).toBe('messenger.cart.received');
+      expect(event.data).toEqual({
+        products: [
+          {
+            id: '123',
+            retailerId: 'retailer_id_1',
+            name: 'name1',
+            unitPrice: 11,
+            currency: 'THB',
+            quantity: 1,
+          },
+          {
+            id: '456',
+            retailerId: 'retailer_id_2',
+            name: 'name2',
+            unitPrice: 22.5,
+            currency: null,
+            quantity: 2,
+          },
+        ],
+        note: 'foobar',
+      });
+      const notAnObject = ofKind(single(delivery([inbound({ order: 'x' })])), 'unknown');
+      expect(notAnObject.data.reason).toBe('order is not an object');
+    });
+
     it('does read a template status update from changes', () => {
       const change = {
         field: 'messenger_template_status_update',

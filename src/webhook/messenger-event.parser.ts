@@ -20,6 +20,7 @@ import {
 import {
   AccountLinkingEvent,
   AnyMessengerEvent,
+  CartReceivedEvent,
   EventContext,
   EventSource,
   GamePlayEvent,
@@ -43,6 +44,7 @@ import {
   TemplateStatusUpdateEvent,
   UnknownMessengerEvent,
   readAccountLinkingData,
+  readCartData,
   readDeliveryData,
   readGamePlayData,
   readHandoverData,
@@ -228,6 +230,8 @@ const HANDLERS: ReadonlyArray<readonly [string, Handler]> = [
     (value, envelope) => build(ReactionReceivedEvent, readReactionData(value), envelope),
   ],
   ['message', parseMessage],
+  // send_cart: an `order` with no `message` (one beside a message stays that message's cart).
+  ['order', (value, envelope) => build(CartReceivedEvent, readCartData(value), envelope)],
   [
     'message_edit',
     (value, envelope) => build(MessageEditedEvent, readMessageEditData(value), envelope),

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import { ASYNC_COMMIT } from './message.repository';
+
+export interface ConversationEventToStore {
+  /** The webhook event's dedupe key. */
+  eventKey: string;
+  pageId: string | null;
+  /** Null for events about the Page rather than one customer (policy enforcement, app roles). */
+  userId: string | null;
+  kind: string;
+  occurredAt: Date;
+  data: unknown;
+}
+
+export interface ConversationEventRow {
+  id: string;
+  pageId: string | null;
+  userId: string | null;
+  kind: string;
+  occurredAt: Date;
+  data: unknown;
+}
+
+/** A position in a list ordered by time then id. */
+export interface TimeKey {
+  at: Date;
+  id: string;
+}
+
+const COLUMNS = `id::text, page_id AS "pageId", user_id AS "userId", kind, occurred_at AS "occurredAt", data`;
+
+/** Postbacks, referrals, optins, account linking, handovers, policy enforcement, game plays, carts. */
+@Injectable()
+export class ConversationEventRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Stores the event once, and opens the customer's conversation if it had none yet (committed
+   * asynchronously, like every handler write: see message.repository.ts).
+   */
+  async insert(event: ConversationEventToStore): Promise<void> {
+    await this.prisma.pool.query({
+      name: 'conversations.insert-event',
+      text: `WITH ${ASYNC_COMMIT}, conversation AS (
+          INSERT INTO conversations (page_id, user_id)
+          SELECT $2, $3 FROM async_commit WHERE $2::text IS NOT NULL AND $3::text IS NOT NULL
+          ON CONFLICT (page_id, user_id) DO NOTHING
+        )
+        INSERT INTO conversation_events (event_id, page_id, user_id, kind, occurred_at, data)
+        SELECT $1, $2, $3, $4, $5, $6::jsonb FROM async_commit
+        ON CONFLICT (event_id) DO NOTHING`,
+      values: [
+        event.eventKey,
+        event.pageId,
+        event.userId,
+        event.kind,
+        event.occurredAt,
+        JSON.stringify(event.data),
+      ],
+    });
+  }
+
+  /**
+   * Events of one conversation, or of the Page itself when `userId` is null, oldest first after
+   * `after` (keyset on the index (page_id, user_id, occurred_at, id)).
+   */
+  async list(
+    pageId: string,
+    userId: string | null,
+    after: TimeKey | null,
+    limit: number,
+  ): Promise<ConversationEventRow[]> {
+    const { rows } = await this.prisma.pool.query<ConversationEventRow>(
+      `SELECT ${COLUMNS} FROM conversation_events
+       WHERE page_id = $1 AND ${userId === null ? 'user_id IS NULL AND $2::text IS NULL' : 'user_id = $2'}
+         ${after === null ? '' : 'AND (occurred_at, id) > ($4::timestamptz, $5::bigint)'}
+       ORDER BY occurred_at, id
+       LIMIT $3`,
+      after === null ? [pageId, userId, limit] : [pageId, userId, limit, after.at, after.id],
+    );
+    return rows;
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error';
+import { Page, toPage } from '../common/pagination';
+import { ReactionsService } from '../reactions/reactions.service';
+import { ConversationEventRepository, ConversationEventRow } from './conversation-event.repository';
+import { ConversationRepository, ConversationRow } from './conversation.repository';
+import { ConversationDto } from './dto/conversation.dto';
+import { ConversationEventDto } from './dto/conversation-event.dto';
+import { MessageDetailDto, MessageDto } from './dto/message.dto';
+import { MessageQueryRepository, MessageViewRow } from './message-query.repository';
+import { decodeTimeCursor, encodeTimeCursor } from './time-cursor';
+import type { ReactionDto } from '../reactions/dto/reaction.dto';
+
+const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+function toConversationDto(row: ConversationRow): ConversationDto {
+  return {
+    pageId: row.pageId,
+    userId: row.userId,
+    lastMessageAt: row.lastMessageAt.toISOString(),
+    lastInboundAt: iso(row.lastInboundAt),
+    messageCount: row.messageCount,
+  };
+}
+
+function toMessageDto(row: MessageViewRow, reactions: ReactionDto[]): MessageDto {
+  return {
+    mid: row.mid,
+    pageId: row.pageId,
+    userId: row.userId,
+    direction: row.direction,
+    timestamp: row.sentAt.toISOString(),
+    text: row.text,
+    quickReplyPayload: row.quickReplyPayload,
+    replyTo: row.replyTo,
+    // The stored attachment also keeps Meta's raw payload; the API shows the fields it names.
+    attachments: row.attachments.map(({ type, url, title, stickerId, coordinates, product }) => ({
+      type,
+      url,
+      title,
+      stickerId,
+      coordinates,
+      product,
+    })),
+    referral: row.referral,
+    edits: (row.edits ?? []).map((edit) => ({
+      text: edit.text,
+      numEdit: edit.numEdit,
+      editedAt: new Date(Number(edit.editedAt)).toISOString(),
+    })),
+    reactions,
+    deliveredAt: iso(row.deliveredAt),
+    readAt: iso(row.readAt),
+    responseFeedback: row.responseFeedback,
+  };
+}
+
+function toEventDto(row: ConversationEventRow): ConversationEventDto {
+  return {
+    id: row.id,
+    kind: row.kind,
+    pageId: row.pageId,
+    userId: row.userId,
+    timestamp: row.occurredAt.toISOString(),
+    data: row.data as Record<string, unknown>,
+  };
+}
+
+/** The read side of conversations: what the API shows. */
+@Injectable()
+export class ConversationReader {
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageQueryRepository,
+    private readonly events: ConversationEventRepository,
+    private readonly reactions: ReactionsService,
+  ) {}
+
+  async listConversations(
+    pageId: string | null,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<ConversationDto>> {
+    const position = decodeTimeCursor(cursor, true);
+    const before = position && { at: position.at, id: position.key };
+    const rows = await this.conversations.list(pageId, before, limit + 1);
+    return toPage(rows, limit, toConversationDto, (row) => [
+      row.lastMessageAt.toISOString(),
+      row.id,
+    ]);
+  }
+
+  async listMessages(
+    pageId: string,
+    userId: string,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<MessageDto>> {
+    const position = decodeTimeCursor(cursor);
+    const after = position && { sentAt: position.at, mid: position.key };
+    const rows = await this.messages.listByConversation(pageId, userId, after, limit + 1);
+    if (rows.length === 0) await this.requireConversation(pageId, userId);
+    const page = rows.slice(0, limit);
+    const reactions = await this.reactions.currentFor(page.map((row) => row.mid));
+    const last = page.at(-1);
+    return {
+      items: page.map((row) => toMessageDto(row, reactions.get(row.mid) ?? [])),
+      nextCursor: rows.length > limit && last ? encodeTimeCursor(last.sentAt, last.mid) : null,
+    };
+  }
+
+  async getMessage(mid: string): Promise<MessageDetailDto> {
+    const row = await this.messages.findByMid(mid);
+    if (row === null) throw AppError.notFound(`message ${mid}`);
+    const [reactions, replies, reactionHistory] = await Promise.all([
+      this.reactions.currentFor([mid]),
+      this.messages.findReplyMids(mid),
+      this.reactions.historyOf(mid),
+    ]);
+    return { ...toMessageDto(row, reactions.get(mid) ?? []), replies, reactionHistory };
+  }
+
+  /** A conversation's events, or the Page's own (no customer) when `userId` is null. */
+  async listEvents(
+    pageId: string,
+    userId: string | null,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<Page<ConversationEventDto>> {
+    const position = decodeTimeCursor(cursor, true);
+    const after = position && { at: position.at, id: position.key };
+    const rows = await this.events.list(pageId, userId, after, limit + 1);
+    if (rows.length === 0 && userId !== null) await this.requireConversation(pageId, userId);
+    return toPage(rows, limit, toEventDto, (row) => [row.occurredAt.toISOString(), row.id]);
+  }
+
+  private async requireConversation(pageId: string, userId: string): Promise<void> {
+    if (!(await this.conversations.exists(pageId, userId))) {
+      throw AppError.notFound(`conversation of Page ${pageId} with ${userId}`);
+    }
+  }
+}

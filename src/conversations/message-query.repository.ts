@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { MessageAttachment } from '../events/messenger-events';
+import type { MessageDirection } from './message-row';
+
+export interface MessageEditRow {
+  text: string | null;
+  numEdit: number;
+  /** Epoch milliseconds. */
+  editedAt: number;
+}
+
+export interface MessageViewRow {
+  mid: string;
+  pageId: string;
+  userId: string;
+  direction: MessageDirection;
+  sentAt: Date;
+  text: string | null;
+  quickReplyPayload: string | null;
+  replyTo: string | null;
+  attachments: MessageAttachment[];
+  referral: Record<string, unknown> | null;
+  edits: MessageEditRow[] | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  responseFeedback: 'good' | 'bad' | null;
+}
+
+/** A position in a conversation: messages are ordered by (sent_at, mid). */
+export interface MessageKey {
+  sentAt: Date;
+  mid: string;
+}
+
+/**
+ * One message as the API shows it, everything but reactions (the reactions module's). Receipts
+ * naming the mid and the read time also count as delivered (a read message was delivered);
+ * `response_feedback` is the surveys module's table, read here so a page of messages stays one
+ * query.
+ */
+const MESSAGE_VIEW = `
+  SELECT m.mid, m.page_id AS "pageId", m.user_id AS "userId", m.direction, m.sent_at AS "sentAt",
+         m.text, m.quick_reply_payload AS "quickReplyPayload", m.reply_to_mid AS "replyTo",
+         m.attachments, m.referral,
+         (SELECT json_agg(json_build_object('text', e.text, 'numEdit', e.num_edit,
+                   'editedAt', floor(extract(epoch FROM e.edited_at) * 1000)) ORDER BY e.num_edit)
+          FROM message_edits e WHERE e.mid = m.mid) AS edits,
+         CASE WHEN m.direction = 'outbound' THEN LEAST(m.delivered_at, m.read_at,
+           (SELECT r.at FROM message_receipts r WHERE r.mid = m.mid AND r.kind = 'delivery')) END
+           AS "deliveredAt",
+         CASE WHEN m.direction = 'outbound' THEN m.read_at END AS "readAt",
+         (SELECT f.feedback FROM response_feedback f
+          WHERE f.page_id = m.page_id AND f.user_id = m.user_id AND f.mid = m.mid) AS "responseFeedback"
+  FROM messages m`;
+
+@Injectable()
+export class MessageQueryRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** A conversation's messages oldest first, after `after` (keyset on (sent_at, mid)). */
+  async listByConversation(
+    pageId: string,
+    userId: string,
+    after: MessageKey | null,
+    limit: number,
+  ): Promise<MessageViewRow[]> {
+    const { rows } = await this.prisma.pool.query<MessageViewRow>(
+      `${MESSAGE_VIEW}
+       WHERE m.page_id = $1 AND m.user_id = $2
+         ${after === null ? '' : 'AND (m.sent_at, m.mid) > ($4::timestamptz, $5::text)'}
+       ORDER BY m.sent_at, m.mid
+       LIMIT $3`,
+      after === null ? [pageId, userId, limit] : [pageId, userId, limit, after.sentAt, after.mid],
+    );
+    return rows;
+  }
+
+  async findByMid(mid: string): Promise<MessageViewRow | null> {
+    const { rows } = await this.prisma.pool.query<MessageViewRow>(
+      `${MESSAGE_VIEW} WHERE m.mid = $1`,
+      [mid],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The mids of the messages that reply to `mid`, in conversation order. */
+  async findReplyMids(mid: string): Promise<string[]> {
+    const { rows } = await this.prisma.pool.query<{ mid: string }>(
+      'SELECT mid FROM messages WHERE reply_to_mid = $1 ORDER BY sent_at, mid',
+      [mid],
+    );
+    return rows.map((row) => row.mid);
+  }
+}
