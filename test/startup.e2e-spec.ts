@@ -165,6 +165,18 @@ describe('the compiled service', () => {
           body,
         });
         expect(await res.text()).toBe('EVENT_RECEIVED');
+        // Processed before the stop, so the second start proves the data itself survived.
+        const deadline = Date.now() + 10_000;
+        while (
+          (
+            await fetch(`http://127.0.0.1:${port}/api/messages/m_persist`, {
+              headers: { authorization: `Bearer ${secrets.API_TOKEN}` },
+            })
+          ).status !== 200
+        ) {
+          if (Date.now() > deadline) throw new Error('message not processed');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
       } finally {
         expect(await stop(first)).toBe(0);
       }
@@ -173,24 +185,21 @@ describe('the compiled service', () => {
       const second = start(env);
       try {
         await waitForHealth(port, second);
-        const res = await fetch(`http://127.0.0.1:${port}/api/webhook-events?status=dead`, {
+        const res = await fetch(`http://127.0.0.1:${port}/api/messages/m_persist`, {
           headers: { authorization: `Bearer ${secrets.API_TOKEN}` },
         });
         expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({
+          mid: 'm_persist',
+          text: 'kept',
+          pageId: 'P1',
+          userId: 'U1',
+        });
         const again = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<
           string,
           string
         >;
         expect(again).toEqual(secrets);
-        const stored = await fetch(`http://127.0.0.1:${port}/webhook`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-hub-signature-256': sign(body, secrets.MESSENGER_APP_SECRET),
-          },
-          body,
-        });
-        expect(stored.status).toBe(200);
       } finally {
         expect(await stop(second)).toBe(0);
       }
