@@ -11,6 +11,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReactionsModule } from './reactions/reactions.module';
+import { SurveysModule } from './surveys/surveys.module';
 import { WebhookModule } from './webhook/webhook.module';
 
 /**
@@ -30,6 +31,7 @@ export class AppModule {
         ConversationsModule,
         ReactionsModule,
         HealthModule,
+        SurveysModule,
         WebhookModule,
       ],
       providers: [

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../database/prisma.service';
+import type { AnswerToStore } from './feedback-answers';
+
+export interface AnswersToRecord {
+  /** The webhook event's dedupe key: the same event recorded twice is one answer. */
+  eventKey: string;
+  pageId: string;
+  userId: string;
+  submittedAt: Date;
+  answers: AnswerToStore[];
+}
+
+export interface RecordedAnswers {
+  /** Rows written now (0 for an event already recorded). */
+  inserted: number;
+  /** Of those, how many answered a survey. */
+  matched: number;
+}
+
+/**
+ * How far Meta's clock (the answer's timestamp) and ours (a survey's sent_at and expires_at) may
+ * disagree when an answer is matched to a survey.
+ */
+const CLOCK_SKEW = '5 minutes';
+const ATTEMPTS = 3;
+
+/**
+ * Records the answers of one messaging_feedback event in ONE statement: the answer rows, the daily
+ * score counts, the survey each one answers and that survey's daily counts. The counts move only
+ * for rows this statement inserted, so a redelivered or concurrently handled event counts once.
+ *
+ * Matching: a valid answer goes to the newest survey sent to that customer from that Page with
+ * that question id that has no answer yet and could still be answered when the customer submitted.
+ * Invalid answers are kept but answer no survey: they count nowhere. The status read under
+ * FOR UPDATE is the latest (the expiry job may have just marked the survey), so an expired survey
+ * that gets its answer moves from the expired count to the responded one exactly once.
+ */
+@Injectable()
+export class SurveyAnswerRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async record(input: AnswersToRecord): Promise<RecordedAnswers> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.recordOnce(input);
+      } catch (error) {
+        // Two answers raced for the same survey: the loser matches again against what is now
+        // committed (the next older survey, or none).
+        const { code, constraint } = error as { code?: string; constraint?: string };
+        const lostRace = code === '23505' && constraint === 'survey_answers_survey_id_key';
+        if (!lostRace || attempt >= ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async recordOnce(input: AnswersToRecord): Promise<RecordedAnswers> {
+    const { answers } = input;
+    const { rows } = await this.prisma.pool.query<RecordedAnswers>(
+      `WITH input AS (
+         SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::int[], $9::bool[], $10::text[])
+           AS t(question_id, type, payload, score, valid, follow_up_text)
+       ), matched AS (
+         SELECT i.*, CASE WHEN i.valid THEN (
+           SELECT s.id FROM surveys s
+           WHERE s.page_id = $2 AND s.recipient_id = $3 AND s.question_id = i.question_id
+             AND s.status IN ('sent', 'expired')
+             AND s.sent_at <= $4::timestamptz + $11::interval
+             AND $4::timestamptz < s.expires_at + $11::interval
+             AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.survey_id = s.id)
+           ORDER BY s.sent_at DESC, s.id DESC
+           LIMIT 1
+         ) END AS survey_id
+         FROM input i
+       ), inserted AS (
+         INSERT INTO survey_answers (event_id, survey_id, page_id, user_id, question_id, type, payload,
+                                     score, valid, follow_up_text, submitted_at)
+         SELECT $1, survey_id, $2, $3, question_id, type, payload, score, valid, follow_up_text, $4
+         FROM matched
+         ON CONFLICT (event_id, question_id) DO NOTHING
+         RETURNING survey_id, question_id, type, score, valid
+       ), scored AS (
+         INSERT INTO score_daily AS d (page_id, question_id, type, day, score, count)
+         SELECT $2, question_id, type, ($4::timestamptz AT TIME ZONE 'UTC')::date, score, count(*)::int
+         FROM inserted WHERE valid
+         GROUP BY question_id, type, score
+         ON CONFLICT (page_id, question_id, type, day, score) DO UPDATE SET count = d.count + EXCLUDED.count
+       ), previous AS (
+         SELECT s.id, s.status FROM surveys s JOIN inserted i ON i.survey_id = s.id
+         FOR UPDATE OF s
+       ), responded AS (
+         UPDATE surveys s SET status = 'responded', responded_at = $4
+         FROM previous p WHERE s.id = p.id
+         RETURNING s.page_id, s.question_id, s.type, s.sent_at, p.status AS previous_status
+       ), counted AS (
+         INSERT INTO survey_daily AS d (page_id, question_id, type, day, responded, expired)
+         SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date, count(*)::int,
+                -(count(*) FILTER (WHERE previous_status = 'expired'))::int
+         FROM responded GROUP BY 1, 2, 3, 4
+         ON CONFLICT (page_id, question_id, type, day)
+         DO UPDATE SET responded = d.responded + EXCLUDED.responded, expired = d.expired + EXCLUDED.expired
+       )
+       SELECT count(*)::int AS inserted, count(survey_id)::int AS matched FROM inserted`,
+      [
+        input.eventKey,
+        input.pageId,
+        input.userId,
+        input.submittedAt,
+        answers.map((a) => a.questionId),
+        answers.map((a) => a.type),
+        answers.map((a) => a.payload),
+        answers.map((a) => a.score),
+        answers.map((a) => a.valid),
+        answers.map((a) => a.followUpText),
+        CLOCK_SKEW,
+      ],
+    );
+    return rows[0];
+  }
+}

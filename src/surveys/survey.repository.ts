@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { GraphErrorDetail } from './graph/graph-api-error';
+import type { SendApiBody } from './template/send-api-body';
+import { allOf, SqlParams } from './sql-params';
+
+export type SurveyStatus = 'sent' | 'failed' | 'responded' | 'expired';
+
+export interface NewSurvey {
+  pageId: string;
+  recipientId: string;
+  type: string;
+  questionId: string;
+  status: 'sent' | 'failed';
+  messageId: string | null;
+  messagingType: string;
+  tag: string | null;
+  /** The Send API body exactly as sent; it holds no token (that travels in a header). */
+  request: SendApiBody;
+  error: GraphErrorDetail | null;
+  sentAt: Date;
+  expiresAt: Date;
+}
+
+/** A survey with its answer, as stored (the status is not yet adjusted for expiry, see the view). */
+export interface SurveyRow {
+  id: string;
+  pageId: string;
+  recipientId: string;
+  type: string;
+  questionId: string;
+  status: SurveyStatus;
+  messageId: string | null;
+  messagingType: string;
+  tag: string | null;
+  error: GraphErrorDetail | null;
+  sentAt: Date;
+  expiresAt: Date;
+  answer: { score: number | null; followUpText: string | null; submittedAt: Date } | null;
+}
+
+export interface SurveyFilter {
+  pageId?: string;
+  recipientId?: string;
+  type?: string;
+  status?: SurveyStatus;
+}
+
+interface RawRow extends Omit<SurveyRow, 'answer'> {
+  answerScore: number | null;
+  answerText: string | null;
+  answerSubmittedAt: Date | null;
+}
+
+const COLUMNS = `s.id::text, s.page_id AS "pageId", s.recipient_id AS "recipientId", s.type,
+  s.question_id AS "questionId", s.status::text, s.message_id AS "messageId",
+  s.messaging_type AS "messagingType", s.tag, s.error, s.sent_at AS "sentAt", s.expires_at AS "expiresAt"`;
+const ANSWER_COLUMNS = `a.score AS "answerScore", a.follow_up_text AS "answerText",
+  a.submitted_at AS "answerSubmittedAt"`;
+
+function toRow({ answerScore, answerText, answerSubmittedAt, ...survey }: RawRow): SurveyRow {
+  const answer =
+    answerSubmittedAt === null
+      ? null
+      : { score: answerScore, followUpText: answerText, submittedAt: answerSubmittedAt };
+  return { ...survey, answer };
+}
+
+/**
+ * Surveys and their daily counts (survey_daily). Every statement that creates a survey or changes
+ * its status updates the counts in the same statement, so the two never disagree.
+ */
+@Injectable()
+export class SurveyRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async insert(survey: NewSurvey): Promise<SurveyRow> {
+    const { rows } = await this.prisma.pool.query<RawRow>(
+      `WITH s AS (
+         INSERT INTO surveys (page_id, recipient_id, type, question_id, status, message_id, messaging_type,
+                              tag, request, error, sent_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5::"SurveyStatus", $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12)
+         RETURNING *
+       ), counted AS (
+         INSERT INTO survey_daily AS d (page_id, question_id, type, day, sent, failed)
+         SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date,
+                (status <> 'failed')::int, (status = 'failed')::int
+         FROM s
+         ON CONFLICT (page_id, question_id, type, day)
+         DO UPDATE SET sent = d.sent + EXCLUDED.sent, failed = d.failed + EXCLUDED.failed
+       )
+       SELECT ${COLUMNS}, NULL::int AS "answerScore", NULL AS "answerText",
+              NULL::timestamptz AS "answerSubmittedAt"
+       FROM s`,
+      [
+        survey.pageId,
+        survey.recipientId,
+        survey.type,
+        survey.questionId,
+        survey.status,
+        survey.messageId,
+        survey.messagingType,
+        survey.tag,
+        JSON.stringify(survey.request),
+        survey.error === null ? null : JSON.stringify(survey.error),
+        survey.sentAt,
+        survey.expiresAt,
+      ],
+    );
+    return toRow(rows[0]);
+  }
+
+  async findById(id: string): Promise<SurveyRow | null> {
+    const { rows } = await this.prisma.pool.query<RawRow>(
+      `SELECT ${COLUMNS}, ${ANSWER_COLUMNS}
+       FROM surveys s LEFT JOIN survey_answers a ON a.survey_id = s.id
+       WHERE s.id = $1::uuid`,
+      [id],
+    );
+    return rows.length === 0 ? null : toRow(rows[0]);
+  }
+
+  /**
+   * Newest first, after the keyset `after`. A survey past its expiry without an answer counts as
+   * expired even before the expiry job has marked it.
+   */
+  async list(
+    filter: SurveyFilter,
+    now: Date,
+    limit: number,
+    after: { sentAt: string; id: string } | null,
+  ): Promise<SurveyRow[]> {
+    const params = new SqlParams();
+    const where: string[] = [];
+    if (filter.pageId !== undefined) where.push(`s.page_id = ${params.add(filter.pageId)}`);
+    if (filter.recipientId !== undefined)
+      where.push(`s.recipient_id = ${params.add(filter.recipientId)}`);
+    if (filter.type !== undefined) where.push(`s.type = ${params.add(filter.type)}`);
+    if (filter.status === 'sent') {
+      where.push(`s.status = 'sent' AND s.expires_at > ${params.add(now)}`);
+    } else if (filter.status === 'expired') {
+      where.push(
+        `(s.status = 'expired' OR (s.status = 'sent' AND s.expires_at <= ${params.add(now)}))`,
+      );
+    } else if (filter.status !== undefined) {
+      where.push(`s.status = ${params.add(filter.status)}::"SurveyStatus"`);
+    }
+    if (after !== null) {
+      where.push(
+        `(s.sent_at, s.id) < (${params.add(after.sentAt)}::timestamptz, ${params.add(after.id)}::uuid)`,
+      );
+    }
+    const { rows } = await this.prisma.pool.query<RawRow>(
+      `SELECT ${COLUMNS}, ${ANSWER_COLUMNS}
+       FROM surveys s LEFT JOIN survey_answers a ON a.survey_id = s.id
+       WHERE ${allOf(where)}
+       ORDER BY s.sent_at DESC, s.id DESC
+       LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return rows.map(toRow);
+  }
+
+  /**
+   * Marks up to `batch` surveys past their expiry as expired and counts them. SKIP LOCKED leaves
+   * surveys being answered right now (and other replicas' batches) alone; the status is checked
+   * again on update, so an answer that won the race keeps its survey responded.
+   */
+  async expireDue(now: Date, batch: number): Promise<number> {
+    const { rows } = await this.prisma.pool.query<{ expired: number }>(
+      `WITH due AS (
+         SELECT id FROM surveys
+         WHERE status = 'sent' AND expires_at <= $1
+         ORDER BY expires_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ), expired AS (
+         UPDATE surveys s SET status = 'expired'
+         FROM due WHERE s.id = due.id AND s.status = 'sent'
+         RETURNING s.page_id, s.question_id, s.type, s.sent_at
+       ), counted AS (
+         INSERT INTO survey_daily AS d (page_id, question_id, type, day, expired)
+         SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date, count(*)::int
+         FROM expired GROUP BY 1, 2, 3, 4
+         ON CONFLICT (page_id, question_id, type, day) DO UPDATE SET expired = d.expired + EXCLUDED.expired
+       )
+       SELECT count(*)::int AS expired FROM expired`,
+      [now, batch],
+    );
+    return rows[0].expired;
+  }
+}

@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { ConversationsModule } from '../conversations/conversations.module';
+import { SurveyAnswerRepository } from './answers/survey-answer.repository';
+import { SurveyAnswersHandler } from './answers/survey-answers.handler';
+import { DEFAULT_GRAPH_CLIENT_OPTIONS, GraphSendApiClient } from './graph/graph-send-api.client';
+import { ResponseFeedbackModule } from './response-feedback/response-feedback.module';
+import { ScoresController } from './scores/scores.controller';
+import { ScoresRepository } from './scores/scores.repository';
+import { ScoresService } from './scores/scores.service';
+import { SurveyExpiry } from './survey-expiry.service';
+import { SurveyPages } from './survey-pages.service';
+import { SurveySender } from './survey-sender.service';
+import { SurveyRepository } from './survey.repository';
+import { SurveysController } from './surveys.controller';
+import { SurveysService } from './surveys.service';
+
+/** Customer Feedback Template surveys: sending, answers, expiry, scores and response feedback. */
+@Module({
+  imports: [ConversationsModule, ResponseFeedbackModule],
+  controllers: [SurveysController, ScoresController],
+  providers: [
+    {
+      provide: GraphSendApiClient,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new GraphSendApiClient({
+          ...DEFAULT_GRAPH_CLIENT_OPTIONS,
+          baseUrl: config.graphApiUrl,
+          version: config.graphApiVersion,
+        }),
+    },
+    SurveyRepository,
+    SurveyAnswerRepository,
+    ScoresRepository,
+    SurveyPages,
+    SurveySender,
+    SurveysService,
+    ScoresService,
+    SurveyExpiry,
+    SurveyAnswersHandler,
+  ],
+  exports: [ResponseFeedbackModule],
+})
+export class SurveysModule {}
