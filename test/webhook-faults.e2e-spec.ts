@@ -95,5 +95,37 @@ describe('webhook ingestion faults', () => {
         await (second ?? first).close();
       }
     });
+
+    it('does drain a backlog larger than one sweep batch in a single sweep', async () => {
+      // A long sweep interval: only the sweep at start may pick the backlog up.
+      const first = await startTestApp({ WEBHOOK_SWEEP_INTERVAL_MS: '600000' });
+      let second: TestApp | null = null;
+      try {
+        await first.app.get(EventSweeper).beforeApplicationShutdown();
+        await first.app.get(EventProcessor).beforeApplicationShutdown();
+        const mids = Array.from({ length: 1_200 }, (_, i) => `m_backlog_${i}`);
+        expect((await first.deliver(delivery(mids.map((mid) => textMessage(mid))))).status).toBe(
+          200,
+        );
+        await first.prisma.pool.query(
+          `UPDATE webhook_events SET next_attempt_at = now() - interval '1 second' WHERE status = 'pending'`,
+        );
+        await first.close({ keepStorage: true });
+
+        second = await startTestApp(
+          { WEBHOOK_SWEEP_INTERVAL_MS: '600000' },
+          { storage: first.storage },
+        );
+        const restarted = second;
+        await eventually(async () => {
+          const { rows } = await restarted.prisma.pool.query<{ n: string }>(
+            `SELECT count(*)::text AS n FROM webhook_events WHERE status = 'processed'`,
+          );
+          expect(Number(rows[0].n)).toBe(mids.length);
+        }, 60_000);
+      } finally {
+        await (second ?? first).close();
+      }
+    });
   });
 });

@@ -1,4 +1,9 @@
-import { Injectable, Logger, OnApplicationShutdown, BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import { InboxRepository } from './inbox.repository';
@@ -22,7 +27,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   private markTimer: NodeJS.Timeout | null = null;
   private marking: Promise<void> = Promise.resolve();
   private stopped = false;
-  private idleWaiters: (() => void)[] = [];
+  private waiters: { below: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly bus: EventBus,
@@ -52,7 +57,9 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    await this.idle();
+    this.wakeWaiters();
+    await this.backlogBelow(1);
+    await this.flushProcessed();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -61,8 +68,14 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
 
   /** Resolves once nothing is queued or running and every outcome is written. */
   async idle(): Promise<void> {
-    if (this.backlog > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.backlogBelow(1);
     await this.flushProcessed();
+  }
+
+  /** Resolves once fewer than `below` events are queued or running here (at once when stopping). */
+  backlogBelow(below: number): Promise<void> {
+    if (this.backlog < below || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ below, resolve }));
   }
 
   private pump(): void {
@@ -72,9 +85,15 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
       void this.handle(item).finally(() => {
         this.running--;
         this.pump();
-        if (this.backlog === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+        this.wakeWaiters();
       });
     }
+  }
+
+  private wakeWaiters(): void {
+    const waiting = this.waiters;
+    this.waiters = waiting.filter((waiter) => this.backlog >= waiter.below && !this.stopped);
+    for (const waiter of waiting) if (!this.waiters.includes(waiter)) waiter.resolve();
   }
 
   private async handle({ id, event }: StoredEvent): Promise<void> {
@@ -94,7 +113,13 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     try {
       // Jitter spreads the retries of events that failed together (a database blip).
       const jitter = 0.5 + Math.random();
-      await this.inbox.markFailed(id, message, this.config.webhookMaxAttempts, this.config.webhookRetryBaseMs, jitter);
+      await this.inbox.markFailed(
+        id,
+        message,
+        this.config.webhookMaxAttempts,
+        this.config.webhookRetryBaseMs,
+        jitter,
+      );
     } catch (markError) {
       // The event stays pending under its lease; the sweeper will try it again.
       this.logger.error(`could not record the failure of event ${id}: ${String(markError)}`);

@@ -1,4 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EventProcessor } from './event-processor.service';
 import { InboxRepository, InboxRow } from './inbox.repository';
@@ -27,6 +32,9 @@ export class EventSweeper implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(EventSweeper.name);
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
+  private stopped = false;
+  private wakeOnStop: () => void = () => {};
+  private readonly stopping = new Promise<void>((resolve) => (this.wakeOnStop = resolve));
 
   constructor(
     private readonly inbox: InboxRepository,
@@ -41,6 +49,8 @@ export class EventSweeper implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wakeOnStop();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.sweeping;
@@ -52,17 +62,27 @@ export class EventSweeper implements OnApplicationBootstrap, BeforeApplicationSh
     return this.sweeping;
   }
 
+  /**
+   * Claims due events in batches for as long as there are more, each batch only as large as this
+   * process can take now (so that other replicas get the rest), waiting for room in between: a
+   * large backlog drains at the speed of the handlers.
+   */
   private async claimAndPublish(): Promise<number> {
-    // Claim only what this process can take now, so that other replicas get the rest.
-    if (this.processor.backlog >= CLAIM_BATCH) return 0;
+    let claimed = 0;
     try {
-      const rows = await this.inbox.claimDue(CLAIM_BATCH - this.processor.backlog, PUBLISH_LEASE_MS);
-      if (rows.length > 0) this.logger.log(`republishing ${rows.length} stored event(s)`);
-      this.processor.enqueue(rows.map(toStoredEvent));
-      return rows.length;
+      while (!this.stopped) {
+        await Promise.race([this.processor.backlogBelow(CLAIM_BATCH / 2), this.stopping]);
+        if (this.stopped) break;
+        const room = CLAIM_BATCH - this.processor.backlog;
+        const rows = await this.inbox.claimDue(room, PUBLISH_LEASE_MS);
+        this.processor.enqueue(rows.map(toStoredEvent));
+        claimed += rows.length;
+        if (rows.length < room) break;
+      }
     } catch (error) {
       this.logger.warn(`sweep failed: ${String(error)}`);
-      return 0;
     }
+    if (claimed > 0) this.logger.log(`republished ${claimed} stored event(s)`);
+    return claimed;
   }
 }
