@@ -10,6 +10,8 @@ import { MessageDetailDto, MessageDto } from './dto/message.dto';
 import { MessageQueryRepository, MessageViewRow } from './message-query.repository';
 import { decodeTimeCursor, encodeTimeCursor } from './time-cursor';
 import type { ReactionDto } from '../reactions/dto/reaction.dto';
+import type { ResponseFeedbackValue } from '../events/messenger-events';
+import { ResponseFeedbackService } from '../surveys/response-feedback/response-feedback.service';
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 
@@ -23,7 +25,11 @@ function toConversationDto(row: ConversationRow): ConversationDto {
   };
 }
 
-function toMessageDto(row: MessageViewRow, reactions: ReactionDto[]): MessageDto {
+function toMessageDto(
+  row: MessageViewRow,
+  reactions: ReactionDto[],
+  responseFeedback: ResponseFeedbackValue | null,
+): MessageDto {
   return {
     mid: row.mid,
     pageId: row.pageId,
@@ -51,7 +57,7 @@ function toMessageDto(row: MessageViewRow, reactions: ReactionDto[]): MessageDto
     reactions,
     deliveredAt: iso(row.deliveredAt),
     readAt: iso(row.readAt),
-    responseFeedback: row.responseFeedback,
+    responseFeedback,
   };
 }
 
@@ -74,6 +80,7 @@ export class ConversationReader {
     private readonly messages: MessageQueryRepository,
     private readonly events: ConversationEventRepository,
     private readonly reactions: ReactionsService,
+    private readonly responseFeedback: ResponseFeedbackService,
   ) {}
 
   async listConversations(
@@ -101,10 +108,16 @@ export class ConversationReader {
     const rows = await this.messages.listByConversation(pageId, userId, after, limit + 1);
     if (rows.length === 0) await this.requireConversation(pageId, userId);
     const page = rows.slice(0, limit);
-    const reactions = await this.reactions.currentFor(page.map((row) => row.mid));
+    const mids = page.map((row) => row.mid);
+    const [reactions, feedback] = await Promise.all([
+      this.reactions.currentFor(mids),
+      this.responseFeedback.feedbackForMessages(pageId, userId, mids),
+    ]);
     const last = page.at(-1);
     return {
-      items: page.map((row) => toMessageDto(row, reactions.get(row.mid) ?? [])),
+      items: page.map((row) =>
+        toMessageDto(row, reactions.get(row.mid) ?? [], feedback.get(row.mid) ?? null),
+      ),
       nextCursor: rows.length > limit && last ? encodeTimeCursor(last.sentAt, last.mid) : null,
     };
   }
@@ -112,12 +125,17 @@ export class ConversationReader {
   async getMessage(mid: string): Promise<MessageDetailDto> {
     const row = await this.messages.findByMid(mid);
     if (row === null) throw AppError.notFound(`message ${mid}`);
-    const [reactions, replies, reactionHistory] = await Promise.all([
+    const [reactions, replies, reactionHistory, feedback] = await Promise.all([
       this.reactions.currentFor([mid]),
       this.messages.findReplyMids(mid),
       this.reactions.historyOf(mid),
+      this.responseFeedback.feedbackForMessages(row.pageId, row.userId, [mid]),
     ]);
-    return { ...toMessageDto(row, reactions.get(mid) ?? []), replies, reactionHistory };
+    return {
+      ...toMessageDto(row, reactions.get(mid) ?? [], feedback.get(mid) ?? null),
+      replies,
+      reactionHistory,
+    };
   }
 
   /** A conversation's events, or the Page's own (no customer) when `userId` is null. */

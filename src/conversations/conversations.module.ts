@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReactionsModule } from '../reactions/reactions.module';
+import { ResponseFeedbackModule } from '../surveys/response-feedback/response-feedback.module';
 import { ConversationEventRepository } from './conversation-event.repository';
 import { ConversationEventsHandler } from './conversation-events.handler';
 import { ConversationReader } from './conversation-reader.service';
@@ -15,7 +16,7 @@ import { PageRegistry } from './page-registry.service';
 
 /** Conversations, messages and their events: the handlers that store them and the read API. */
 @Module({
-  imports: [ReactionsModule],
+  imports: [ReactionsModule, ResponseFeedbackModule],
   controllers: [ConversationsController, MessagesController, PageEventsController],
   providers: [
     ConversationRepository,

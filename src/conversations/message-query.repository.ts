@@ -24,7 +24,6 @@ export interface MessageViewRow {
   edits: MessageEditRow[] | null;
   deliveredAt: Date | null;
   readAt: Date | null;
-  responseFeedback: 'good' | 'bad' | null;
 }
 
 /** A position in a conversation: messages are ordered by (sent_at, mid). */
@@ -36,8 +35,7 @@ export interface MessageKey {
 /**
  * One message as the API shows it, everything but reactions (the reactions module's). Receipts
  * naming the mid and the read time also count as delivered (a read message was delivered);
- * `response_feedback` is the surveys module's table, read here so a page of messages stays one
- * query.
+ * the customer's response feedback comes from the surveys module's service.
  */
 const MESSAGE_VIEW = `
   SELECT m.mid, m.page_id AS "pageId", m.user_id AS "userId", m.direction, m.sent_at AS "sentAt",
@@ -49,9 +47,7 @@ const MESSAGE_VIEW = `
          CASE WHEN m.direction = 'outbound' THEN LEAST(m.delivered_at, m.read_at,
            (SELECT r.at FROM message_receipts r WHERE r.mid = m.mid AND r.kind = 'delivery')) END
            AS "deliveredAt",
-         CASE WHEN m.direction = 'outbound' THEN m.read_at END AS "readAt",
-         (SELECT f.feedback FROM response_feedback f
-          WHERE f.page_id = m.page_id AND f.user_id = m.user_id AND f.mid = m.mid) AS "responseFeedback"
+         CASE WHEN m.direction = 'outbound' THEN m.read_at END AS "readAt"
   FROM messages m`;
 
 @Injectable()
