@@ -68,6 +68,42 @@ describe('GET /api/response-feedback', () => {
     expect(Object.fromEntries(feedback)).toEqual({ m_a: 'bad', m_b: 'good' });
   });
 
+  it('shows the latest feedback on the Page message in the messages API', async () => {
+    // The Page's own message (an echo), then the customer's verdicts on it.
+    const echo = {
+      object: 'page',
+      entry: [
+        {
+          id: PAGE,
+          time: T0,
+          messaging: [
+            {
+              sender: { id: PAGE },
+              recipient: { id: '9' },
+              timestamp: T0,
+              message: { mid: 'm_rated', text: 'How can we help?', is_echo: true, app_id: 1 },
+            },
+          ],
+        },
+      ],
+    };
+    expect((await t.deliver(echo)).status).toBe(200);
+    await give('9', 'm_rated', 'Good response', T0 + 100);
+    await eventually(async () =>
+      expect(await readJson(await t.api('/api/messages/m_rated'))).toMatchObject({
+        direction: 'outbound',
+        responseFeedback: 'good',
+      }),
+    );
+    await give('9', 'm_rated', 'Bad response', T0 + 200);
+    await eventually(async () => {
+      const page = await readJson(await t.api(`/api/conversations/${PAGE}/9/messages`));
+      expect(page.items).toEqual([
+        expect.objectContaining({ mid: 'm_rated', responseFeedback: 'bad' }),
+      ]);
+    });
+  });
+
   it('filters by the time of the latest feedback, from included, to excluded', async () => {
     const from = new Date(T0 + 1000).toISOString();
     const to = new Date(T0 + 3000).toISOString();
