@@ -26,7 +26,11 @@ export function jsonDepth(text: string): number {
 export function parseDeliveryBody(raw: Buffer): { text: string; body: unknown } {
   const text = raw.toString('utf8');
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_JSON', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    throw new AppError(
+      HttpStatus.BAD_REQUEST,
+      'INVALID_JSON',
+      `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
   try {
     return { text, body: parseJson(raw) };
@@ -50,7 +54,9 @@ function clean(value: unknown): unknown {
   if (typeof value === 'string') return value.toWellFormed().replace(/\0/g, '\uFFFD');
   if (Array.isArray(value)) return value.map(clean);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [clean(key) as string, clean(item)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [clean(key) as string, clean(item)]),
+    );
   }
   return value;
 }

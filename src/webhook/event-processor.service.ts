@@ -37,15 +37,29 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
 
   /** Queues events for publication; returns at once. */
   enqueue(events: StoredEvent[]): void {
-    // Stored events this process does not take (stopping, or a backlog beyond what memory should
-    // hold) stay pending in the inbox; the sweeper claims them once their lease has passed.
-    if (this.stopped || this.queue.length >= MAX_QUEUED) return;
+    const overflow: string[] = [];
     for (const item of events) {
       // Unknown events are for operators, with no handler: marking them processed would take
       // them off the operators' list.
-      if (item.event.kind !== 'unknown') this.queue.push(item);
+      if (item.event.kind === 'unknown') continue;
+      if (this.stopped || this.queue.length >= MAX_QUEUED) overflow.push(item.id);
+      else this.queue.push(item);
     }
     this.pump();
+    // Stored events this process does not take (stopping, or a backlog beyond what memory should
+    // hold) stay pending in the inbox, released to the sweeper of any replica rather than left
+    // under this process's lease.
+    // Chained on the outcome writes, so that shutdown waits for it before the pool closes.
+    if (overflow.length > 0) this.marking = this.marking.then(() => this.release(overflow));
+  }
+
+  private async release(ids: string[]): Promise<void> {
+    try {
+      await this.inbox.release(ids);
+    } catch (error) {
+      // Still pending: the sweeper takes them once the lease has passed.
+      this.logger.warn(`could not release ${ids.length} events to the sweeper: ${String(error)}`);
+    }
   }
 
   /** How many events are queued or being handled in this process. */

@@ -1,8 +1,18 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AppError } from '../common/app-error';
 import { decodeCursor, Page, toPage } from '../common/pagination';
-import { ListWebhookEventsQuery, WebhookEventDto, WebhookEventPageDto } from './dto/webhook-event.dto';
+import {
+  ListWebhookEventsQuery,
+  WebhookEventDto,
+  WebhookEventPageDto,
+} from './dto/webhook-event.dto';
 import { EventProcessor } from './event-processor.service';
 import { InboxRepository, InboxRow } from './inbox.repository';
 import { PUBLISH_LEASE_MS } from './inbox-writer.service';
@@ -39,7 +49,10 @@ export class WebhookEventsController {
   ) {}
 
   @Get()
-  @ApiOkResponse({ type: WebhookEventPageDto, description: 'stored events that are not (yet) processed, oldest first' })
+  @ApiOkResponse({
+    type: WebhookEventPageDto,
+    description: 'stored events that are not (yet) processed, oldest first',
+  })
   async list(@Query() query: ListWebhookEventsQuery): Promise<Page<WebhookEventDto>> {
     const [after] = decodeCursor(query.cursor, 1) ?? [null];
     const afterId = after === null ? null : eventId(after);
@@ -52,7 +65,10 @@ export class WebhookEventsController {
 
   @Post(':id/retry')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: WebhookEventDto, description: 'the event, queued to be processed again' })
+  @ApiAcceptedResponse({
+    type: WebhookEventDto,
+    description: 'the event, queued to be processed again',
+  })
   @ApiNotFoundResponse()
   async retry(@Param('id') id: string): Promise<WebhookEventDto> {
     const row = eventId(id) === null ? null : await this.inbox.requeue(id, PUBLISH_LEASE_MS);

@@ -13,7 +13,12 @@ export class WebhookSignatureGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const header = request.headers['x-hub-signature-256'];
     const signature = Array.isArray(header) ? header[0] : header;
-    if (request.rawBody && isValidSignature(request.rawBody, signature, this.config.appSecret)) return true;
-    throw new AppError(HttpStatus.UNAUTHORIZED, 'INVALID_SIGNATURE', 'X-Hub-Signature-256 is missing or does not match the body');
+    if (request.rawBody && isValidSignature(request.rawBody, signature, this.config.appSecret))
+      return true;
+    throw new AppError(
+      HttpStatus.UNAUTHORIZED,
+      'INVALID_SIGNATURE',
+      'X-Hub-Signature-256 is missing or does not match the body',
+    );
   }
 }

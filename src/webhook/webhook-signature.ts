@@ -7,7 +7,11 @@ const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
  * secret. Meta escapes non-ASCII characters before signing, so only the raw bytes verify, never a
  * re-serialised body.
  */
-export function isValidSignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
+export function isValidSignature(
+  rawBody: Buffer,
+  header: string | undefined,
+  appSecret: string,
+): boolean {
   const match = header === undefined ? null : SIGNATURE.exec(header.trim());
   if (!match) return false;
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();

@@ -1,5 +1,23 @@
-import { Controller, Get, Header, HttpCode, HttpStatus, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  HttpStatus,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { AppError } from '../common/app-error';
@@ -20,7 +38,9 @@ export class WebhookController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Subscription handshake: echoes hub.challenge when hub.verify_token matches' })
+  @ApiOperation({
+    summary: 'Subscription handshake: echoes hub.challenge when hub.verify_token matches',
+  })
   @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
   @ApiQuery({ name: 'hub.verify_token' })
   @ApiQuery({ name: 'hub.challenge' })
@@ -31,10 +51,19 @@ export class WebhookController {
     const mode = query['hub.mode'];
     const token = query['hub.verify_token'];
     const challenge = query['hub.challenge'];
-    if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string' && sameSecret(token, this.config.verifyToken)) {
+    if (
+      mode === 'subscribe' &&
+      typeof token === 'string' &&
+      typeof challenge === 'string' &&
+      sameSecret(token, this.config.verifyToken)
+    ) {
       return challenge;
     }
-    throw new AppError(HttpStatus.FORBIDDEN, 'VERIFICATION_FAILED', 'hub.mode or hub.verify_token does not match');
+    throw new AppError(
+      HttpStatus.FORBIDDEN,
+      'VERIFICATION_FAILED',
+      'hub.mode or hub.verify_token does not match',
+    );
   }
 
   @Post()
@@ -45,8 +74,17 @@ export class WebhookController {
     description:
       'Signed with X-Hub-Signature-256 over the raw body. Answers EVENT_RECEIVED once the delivery and its events are durably stored; 5xx when they cannot be, so that Meta delivers again.',
   })
-  @ApiHeader({ name: 'X-Hub-Signature-256', required: true, description: 'sha256=<hex HMAC-SHA256 of the body>' })
-  @ApiBody({ schema: { type: 'object', example: { object: 'page', entry: [{ id: '<PAGE_ID>', time: 1458692752478, messaging: [] }] } } })
+  @ApiHeader({
+    name: 'X-Hub-Signature-256',
+    required: true,
+    description: 'sha256=<hex HMAC-SHA256 of the body>',
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      example: { object: 'page', entry: [{ id: '<PAGE_ID>', time: 1458692752478, messaging: [] }] },
+    },
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', example: 'EVENT_RECEIVED' } })
   @Header('content-type', 'text/plain; charset=utf-8')
