@@ -4,40 +4,22 @@ import type { ConversationDto } from '../src/conversations/dto/conversation.dto'
 import type { ConversationEventDto } from '../src/conversations/dto/conversation-event.dto';
 import type { MessageDto } from '../src/conversations/dto/message.dto';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { conversationFactory } from './messenger-factories';
 
 const PAGE = '100000000000001';
 const OTHER_PAGE = '100000000000002';
 const STANDBY_PAGE = '100000000000003';
 const CONFIGURED_PAGE = '100000000000009';
-const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
-const at = (seconds: number): number => T0 + seconds * 1000;
-const iso = (seconds: number): string => new Date(at(seconds)).toISOString();
-
-let users = 0;
-const newUser = (): string => `4000000000${String(++users).padStart(5, '0')}`;
-
-function delivery(events: unknown[], page = PAGE, source = 'messaging'): unknown {
-  return { object: 'page', entry: [{ id: page, time: Date.now(), [source]: events }] };
-}
-
-function inbound(
-  user: string,
-  seconds: number,
-  fields: Record<string, unknown>,
-  page = PAGE,
-): unknown {
-  return { sender: { id: user }, recipient: { id: page }, timestamp: at(seconds), ...fields };
-}
-
+const f = conversationFactory({
+  page: PAGE,
+  start: Date.UTC(2026, 10, 2, 9, 0, 0),
+  userPrefix: '4000000000',
+});
+const { at, iso, newUser, inbound, delivery } = f;
 const text = (user: string, seconds: number, mid: string, page = PAGE): unknown =>
   inbound(user, seconds, { message: { mid, text: mid } }, page);
-
-const echo = (user: string, seconds: number, mid: string, page = PAGE): unknown => ({
-  sender: { id: page },
-  recipient: { id: user },
-  timestamp: at(seconds),
-  message: { mid, is_echo: true, app_id: 42, text: mid },
-});
+const echo = (user: string, seconds: number, mid: string, page = PAGE): unknown =>
+  f.echo(user, seconds, mid, {}, page);
 
 describe('conversations', () => {
   let t: TestApp;

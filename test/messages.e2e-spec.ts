@@ -2,44 +2,27 @@ import type { Page } from '../src/common/pagination';
 import type { ConversationDto } from '../src/conversations/dto/conversation.dto';
 import type { MessageDetailDto, MessageDto } from '../src/conversations/dto/message.dto';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { conversationFactory } from './messenger-factories';
 
-const PAGE = '100000000000001';
-const T0 = Date.UTC(2026, 10, 1, 9, 0, 0);
-const at = (seconds: number): number => T0 + seconds * 1000;
-const iso = (seconds: number): string => new Date(at(seconds)).toISOString();
-
-let users = 0;
-/** A customer of its own for each test, so that tests do not see each other's messages. */
-const newUser = (): string => `3000000000${String(++users).padStart(5, '0')}`;
-
-function delivery(...events: unknown[]): unknown {
-  return { object: 'page', entry: [{ id: PAGE, time: Date.now(), messaging: events }] };
-}
-
-function inbound(user: string, seconds: number, fields: Record<string, unknown>): unknown {
-  return { sender: { id: user }, recipient: { id: PAGE }, timestamp: at(seconds), ...fields };
-}
-
-function echo(
+const f = conversationFactory({
+  page: '100000000000001',
+  start: Date.UTC(2026, 10, 1, 9, 0, 0),
+  userPrefix: '3000000000',
+});
+const { page: PAGE, at, iso, newUser, inbound } = f;
+const delivery = (...events: unknown[]): unknown => f.delivery(events);
+const echo = (
   user: string,
   seconds: number,
   mid: string,
   fields: Record<string, unknown> = {},
-): unknown {
-  return {
-    sender: { id: PAGE },
-    recipient: { id: user },
-    timestamp: at(seconds),
-    message: {
-      mid,
-      is_echo: true,
-      app_id: 1517776481860111,
-      metadata: 'agent:7',
-      text: `sent ${mid}`,
-      ...fields,
-    },
-  };
-}
+): unknown =>
+  f.echo(user, seconds, mid, {
+    app_id: 1517776481860111,
+    metadata: 'agent:7',
+    text: `sent ${mid}`,
+    ...fields,
+  });
 
 describe('messages', () => {
   let t: TestApp;

@@ -1,29 +1,17 @@
 import type { Page } from '../src/common/pagination';
 import type { MessageDetailDto, MessageDto } from '../src/conversations/dto/message.dto';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { conversationFactory } from './messenger-factories';
 
-const PAGE = '100000000000001';
-const T0 = Date.UTC(2026, 10, 3, 9, 0, 0);
-const at = (seconds: number): number => T0 + seconds * 1000;
-const iso = (seconds: number): string => new Date(at(seconds)).toISOString();
-
-let users = 0;
-const newUser = (): string => `5000000000${String(++users).padStart(5, '0')}`;
-
-function delivery(...events: unknown[]): unknown {
-  return { object: 'page', entry: [{ id: PAGE, time: Date.now(), messaging: events }] };
-}
-
-function inbound(user: string, seconds: number, fields: Record<string, unknown>): unknown {
-  return { sender: { id: user }, recipient: { id: PAGE }, timestamp: at(seconds), ...fields };
-}
-
-const echo = (user: string, seconds: number, mid: string, text = mid): unknown => ({
-  sender: { id: PAGE },
-  recipient: { id: user },
-  timestamp: at(seconds),
-  message: { mid, is_echo: true, app_id: 42, text },
+const f = conversationFactory({
+  page: '100000000000001',
+  start: Date.UTC(2026, 10, 3, 9, 0, 0),
+  userPrefix: '5000000000',
 });
+const { page: PAGE, iso, newUser, inbound } = f;
+const delivery = (...events: unknown[]): unknown => f.delivery(events);
+const echo = (user: string, seconds: number, mid: string, text = mid): unknown =>
+  f.echo(user, seconds, mid, { text });
 
 function reaction(
   user: string,
