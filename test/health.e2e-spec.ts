@@ -35,6 +35,20 @@ describe('operations routes', () => {
   });
 
   describe('errors', () => {
+    it.each([
+      ['broken JSON', '{"recipientId": '],
+      ['a prototype-poisoning key', '{"__proto__": {"polluted": true}}'],
+      ['a poisoning key beside a huge array', `{"b": {"__proto__": 1}, "a": [${'0,'.repeat(300_000)}0]}`],
+    ])('answers %s sent to an /api route with 400 INVALID_JSON', async (_name, body) => {
+      const res = await t.api('/api/surveys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect(await readJson(res)).toMatchObject({ statusCode: 400, code: 'INVALID_JSON' });
+    });
+
     it('answers unknown routes with the one error shape', async () => {
       const res = await t.api('/nowhere', { auth: false });
       expect(res.status).toBe(404);
