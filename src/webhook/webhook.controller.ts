@@ -10,8 +10,13 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBody,
+  ApiForbiddenResponse,
   ApiHeader,
+  ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
+  ApiUnauthorizedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -46,6 +51,9 @@ export class WebhookController {
   @ApiQuery({ name: 'hub.challenge' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'the challenge', schema: { type: 'string' } })
+  @ApiForbiddenResponse({
+    description: 'hub.mode is not subscribe or hub.verify_token does not match',
+  })
   @Header('content-type', 'text/plain; charset=utf-8')
   verify(@Query() query: Record<string, unknown>): string {
     const mode = query['hub.mode'];
@@ -87,6 +95,14 @@ export class WebhookController {
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string', example: 'EVENT_RECEIVED' } })
+  @ApiBadRequestResponse({ description: 'INVALID_JSON: not JSON, or nested deeper than 64 levels' })
+  @ApiUnauthorizedResponse({
+    description: 'INVALID_SIGNATURE: X-Hub-Signature-256 missing or wrong; nothing stored',
+  })
+  @ApiPayloadTooLargeResponse({ description: 'PAYLOAD_TOO_LARGE: over 16 MiB' })
+  @ApiServiceUnavailableResponse({
+    description: 'the delivery could not be stored; Meta delivers it again',
+  })
   @Header('content-type', 'text/plain; charset=utf-8')
   async receive(@Req() request: FastifyRequest): Promise<string> {
     const { text, body } = parseDeliveryBody(request.rawBody as Buffer);
