@@ -71,9 +71,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.queue.length = 0;
-    this.wakeWaiters();
-    await this.backlogBelow(1);
-    await this.flushProcessed();
+    await this.idle();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -86,9 +84,9 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     await this.flushProcessed();
   }
 
-  /** Resolves once fewer than `below` events are queued or running here (at once when stopping). */
+  /** Resolves once fewer than `below` events are queued or running here. */
   backlogBelow(below: number): Promise<void> {
-    if (this.backlog < below || this.stopped) return Promise.resolve();
+    if (this.backlog < below) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ below, resolve }));
   }
 
@@ -106,7 +104,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
 
   private wakeWaiters(): void {
     const waiting = this.waiters;
-    this.waiters = waiting.filter((waiter) => this.backlog >= waiter.below && !this.stopped);
+    this.waiters = waiting.filter((waiter) => this.backlog >= waiter.below);
     for (const waiter of waiting) if (!this.waiters.includes(waiter)) waiter.resolve();
   }
 

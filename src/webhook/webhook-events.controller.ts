@@ -73,7 +73,7 @@ export class WebhookEventsController {
   async retry(@Param('id') id: string): Promise<WebhookEventDto> {
     const row = eventId(id) === null ? null : await this.inbox.requeue(id, PUBLISH_LEASE_MS);
     if (!row) throw AppError.notFound(`webhook event ${id}`);
-    if (row.kind !== 'unknown') this.processor.enqueue([toStoredEvent(row)]);
+    this.processor.enqueue([toStoredEvent(row)]); // unknown events stay as they are
     return toDto(row);
   }
 }
