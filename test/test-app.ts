@@ -28,10 +28,7 @@ export interface TestApp {
   /** fetch against the app, with the API bearer token unless `auth: false`. */
   api(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
   /** POST /webhook with a valid signature of the exact bytes (a string or Buffer is sent as is). */
-  deliver(
-    body: unknown,
-    init?: { secret?: string; signature?: string | null },
-  ): Promise<Response>;
+  deliver(body: unknown, init?: { secret?: string; signature?: string | null }): Promise<Response>;
   /**
    * Takes the database away from the running app (real server: connections refused and ended;
    * embedded: its socket server stopped) and resolves with the function that brings it back.
@@ -140,7 +137,7 @@ export async function startTestApp(
 }
 
 /** Retries `check` until it stops throwing (events are processed after the ack), then returns its value. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

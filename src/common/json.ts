@@ -1,6 +1,6 @@
 /** JSON with prototype-poisoning keys refused, as Fastify's own parser does. */
-export function parseJson(body: Buffer): unknown {
-  const text = body.toString('utf8');
+export function parseJson(body: Buffer | string): unknown {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);

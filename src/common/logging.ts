@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config/app-config';
@@ -12,6 +13,9 @@ export function redactUrl(url: string | undefined): string | undefined {
 /** Structured logs; secrets, tokens and signatures never reach a log line. */
 export function loggerParams(config: AppConfig): Params {
   return {
+    // No request logger for Meta's deliveries: thousands a second at peak, each would build one
+    // for a debug line. Their failures are still logged, by the exception filter.
+    exclude: [{ method: RequestMethod.POST, path: 'webhook' }],
     pinoHttp: {
       level: config.logLevel,
       redact: {

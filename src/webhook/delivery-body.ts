@@ -33,7 +33,7 @@ export function parseDeliveryBody(raw: Buffer): { text: string; body: unknown } 
     );
   }
   try {
-    return { text, body: parseJson(raw) };
+    return { text, body: parseJson(text) };
   } catch {
     throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_JSON', 'body is not valid JSON');
   }

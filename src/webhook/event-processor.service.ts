@@ -7,9 +7,17 @@ import {
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import { InboxRepository } from './inbox.repository';
-import type { StoredEvent } from './inbox-writer.service';
+import { InboxWriter, StoredEvent } from './inbox-writer.service';
 
 const MAX_CONCURRENT = 16;
+/**
+ * Deliveries waiting for their commit from which the intake counts as pressed. Handlers then
+ * trickle (one event at a time, one start per TRICKLE_MS), leaving the process to the
+ * acknowledgements: Meta disables a webhook that answers late, while a backlog in the inbox loses
+ * nothing and catches up as soon as the pressure falls.
+ */
+const INTAKE_PRESSED = 16;
+const TRICKLE_MS = 10;
 const MAX_QUEUED = 20_000;
 const MARK_BATCH = 500;
 
@@ -24,7 +32,9 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   private readonly queue: StoredEvent[] = [];
   private running = 0;
   private processed: string[] = [];
+  private released: string[] = [];
   private markTimer: NodeJS.Timeout | null = null;
+  private trickle: NodeJS.Timeout | null = null;
   private marking: Promise<void> = Promise.resolve();
   private stopped = false;
   private waiters: { below: number; resolve: () => void }[] = [];
@@ -32,34 +42,29 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   constructor(
     private readonly bus: EventBus,
     private readonly inbox: InboxRepository,
+    private readonly writer: InboxWriter,
     private readonly config: AppConfig,
   ) {}
 
+  /** Whether `count` more events fit in the queue now. */
+  hasRoom(count: number): boolean {
+    return !this.stopped && this.queue.length + count <= MAX_QUEUED;
+  }
+
   /** Queues events for publication; returns at once. */
   enqueue(events: StoredEvent[]): void {
-    const overflow: string[] = [];
     for (const item of events) {
       // Unknown events are for operators, with no handler: marking them processed would take
       // them off the operators' list.
       if (item.event.kind === 'unknown') continue;
-      if (this.stopped || this.queue.length >= MAX_QUEUED) overflow.push(item.id);
+      // Stored events this process does not take (stopping, or a backlog beyond what memory
+      // should hold) stay pending in the inbox, released to the sweeper of any replica rather
+      // than left under this process's lease.
+      if (this.stopped || this.queue.length >= MAX_QUEUED) this.released.push(item.id);
       else this.queue.push(item);
     }
     this.pump();
-    // Stored events this process does not take (stopping, or a backlog beyond what memory should
-    // hold) stay pending in the inbox, released to the sweeper of any replica rather than left
-    // under this process's lease.
-    // Chained on the outcome writes, so that shutdown waits for it before the pool closes.
-    if (overflow.length > 0) this.marking = this.marking.then(() => this.release(overflow));
-  }
-
-  private async release(ids: string[]): Promise<void> {
-    try {
-      await this.inbox.release(ids);
-    } catch (error) {
-      // Still pending: the sweeper takes them once the lease has passed.
-      this.logger.warn(`could not release ${ids.length} events to the sweeper: ${String(error)}`);
-    }
+    if (this.released.length > 0) this.scheduleOutcomes();
   }
 
   /** How many events are queued or being handled in this process. */
@@ -67,10 +72,18 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     return this.queue.length + this.running;
   }
 
+  /** How many events are being handled in this process right now. */
+  get handling(): number {
+    return this.running;
+  }
+
   /** Stops taking events and waits for those in hand, before the HTTP server and pool close. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    // Left to the sweeper of any replica (or of the next start) at once, not after the lease.
+    for (const item of this.queue) this.released.push(item.id);
     this.queue.length = 0;
+    if (this.trickle) clearTimeout(this.trickle);
     await this.idle();
   }
 
@@ -91,15 +104,25 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   }
 
   private pump(): void {
-    while (this.running < MAX_CONCURRENT && this.queue.length > 0) {
-      const item = this.queue.shift() as StoredEvent;
-      this.running++;
-      void this.handle(item).finally(() => {
-        this.running--;
+    if (this.writer.pending < INTAKE_PRESSED) {
+      while (this.running < MAX_CONCURRENT && this.queue.length > 0) this.start();
+    } else if (this.running === 0 && this.queue.length > 0) {
+      this.trickle ??= setTimeout(() => {
+        this.trickle = null;
+        if (this.running === 0 && this.queue.length > 0) this.start();
         this.pump();
-        this.wakeWaiters();
-      });
+      }, TRICKLE_MS);
     }
+  }
+
+  private start(): void {
+    const item = this.queue.shift() as StoredEvent;
+    this.running++;
+    void this.handle(item).finally(() => {
+      this.running--;
+      this.pump();
+      this.wakeWaiters();
+    });
   }
 
   private wakeWaiters(): void {
@@ -116,7 +139,12 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
       return;
     }
     this.processed.push(id);
-    if (this.processed.length >= MARK_BATCH) void this.flushProcessed();
+    this.scheduleOutcomes();
+  }
+
+  /** Outcomes are written in batches: at once when one is full, else after a short wait. */
+  private scheduleOutcomes(): void {
+    if (this.processed.length + this.released.length >= MARK_BATCH) void this.flushProcessed();
     else this.markTimer ??= setTimeout(() => void this.flushProcessed(), 20);
   }
 
@@ -139,17 +167,27 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     this.logger.warn(`event ${id} failed: ${message}`);
   }
 
+  /** Writes the outcomes gathered so far; chained, so that shutdown waits for them before the pool closes. */
   private flushProcessed(): Promise<void> {
     if (this.markTimer) clearTimeout(this.markTimer);
     this.markTimer = null;
-    const ids = this.processed;
+    const { processed, released } = this;
     this.processed = [];
+    this.released = [];
     this.marking = this.marking.then(async () => {
       try {
-        await this.inbox.markProcessed(ids);
+        await this.inbox.markProcessed(processed);
       } catch (error) {
         // Not lost: unmarked events are published again by the sweeper (handlers are idempotent).
-        this.logger.error(`could not mark ${ids.length} events processed: ${String(error)}`);
+        this.logger.error(`could not mark ${processed.length} events processed: ${String(error)}`);
+      }
+      try {
+        await this.inbox.release(released);
+      } catch (error) {
+        // Still pending: the sweeper takes them once the lease has passed.
+        this.logger.warn(
+          `could not release ${released.length} events to the sweeper: ${String(error)}`,
+        );
       }
     });
     return this.marking;

@@ -27,7 +27,7 @@ interface Waiting {
 @Injectable()
 export class InboxWriter {
   private readonly waiting: Waiting[] = [];
-  private writing = false;
+  private writing = 0;
 
   constructor(private readonly inbox: InboxRepository) {}
 
@@ -39,15 +39,21 @@ export class InboxWriter {
     });
   }
 
+  /** Deliveries received and not yet committed: how hard the intake is pressed right now. */
+  get pending(): number {
+    return this.waiting.length + this.writing;
+  }
+
   /**
    * One write at a time: measured faster than several in parallel, because each commit waits for
    * its WAL flush and a single writer gathers the most deliveries into each one.
    */
   private flush(): void {
-    if (this.writing || this.waiting.length === 0) return;
-    this.writing = true;
-    void this.write(this.takeBatch()).finally(() => {
-      this.writing = false;
+    if (this.writing > 0 || this.waiting.length === 0) return;
+    const batch = this.takeBatch();
+    this.writing = batch.length;
+    void this.write(batch).finally(() => {
+      this.writing = 0;
       this.flush();
     });
   }

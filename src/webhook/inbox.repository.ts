@@ -14,6 +14,8 @@ export interface DeliveryToStore {
   object: string | null;
   body: string;
   events: { dedupeKey: string; event: AnyMessengerEvent; payload: unknown }[];
+  /** Whether this process will publish the events itself (else they are due to the sweeper at once). */
+  leased: boolean;
 }
 
 export interface InboxRow {
@@ -59,7 +61,8 @@ export class InboxRepository {
   /**
    * Writes deliveries and their events in one statement, so all of it commits or none does. An
    * event whose dedupe key is already stored (a redelivery, or a copy in this same batch) is
-   * skipped. `leaseMs` keeps the sweeper off events this process is about to publish itself.
+   * skipped. `leaseMs` keeps the sweeper off the events of leased deliveries, which this process is
+   * about to publish itself.
    * Returns the id of every event that was new, by dedupe key.
    */
   async insertDeliveries(
@@ -72,7 +75,7 @@ export class InboxRepository {
     const { rows } = await this.prisma.pool.query<{ id: string; dedupe_key: string }>(
       `WITH input AS (
          SELECT nextval(pg_get_serial_sequence('webhook_deliveries', 'id')) AS id, t.*
-         FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS t(object, body, event_count, ord)
+         FROM unnest($1::text[], $2::text[], $3::int[], $15::bool[]) WITH ORDINALITY AS t(object, body, event_count, leased, ord)
        ), deliveries AS (
          INSERT INTO webhook_deliveries (id, object, body, event_count)
          SELECT id, object, body, event_count FROM input
@@ -82,7 +85,7 @@ export class InboxRepository {
        SELECT input.id, e.dedupe_key, e.kind, e.object, e.source, e.page_id, e.user_id, e.entry_time,
               coalesce(to_timestamp(e.occurred_ms / 1000.0), now()), e.payload::jsonb,
               CASE WHEN e.kind = 'unknown' THEN 'unknown' ELSE 'pending' END::"WebhookEventStatus",
-              now() + make_interval(secs => $14::int / 1000.0)
+              now() + make_interval(secs => CASE WHEN input.leased THEN $14::int ELSE 0 END / 1000.0)
        FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
                    $11::bigint[], $12::float8[], $13::text[])
             AS e(ord, dedupe_key, kind, object, source, page_id, user_id, entry_time, occurred_ms, payload)
@@ -104,6 +107,7 @@ export class InboxRepository {
         events.map((e) => asTimeMs(e.event.timestamp)),
         events.map((e) => JSON.stringify(e.payload)),
         leaseMs,
+        deliveries.map((d) => d.leased),
       ],
     );
     return new Map(rows.map((row) => [row.dedupe_key, row.id]));
@@ -164,6 +168,7 @@ export class InboxRepository {
 
   /** Makes events due now (events this process will not publish itself after all). */
   async release(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
     await this.prisma.pool.query(
       `UPDATE webhook_events SET next_attempt_at = now() WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
       [ids],

@@ -21,7 +21,9 @@ export class WebhookIntake {
     }));
     // Only a string: String() throws on an object whose `toString` key is no function.
     const object = stringField(isJsonObject(body) ? body : null, 'object');
-    const stored = await this.writer.store({ object, body: text, events });
-    this.processor.enqueue(stored);
+    // Events beyond what this process has room for go to the sweepers of all replicas at once.
+    const leased = this.processor.hasRoom(events.length);
+    const stored = await this.writer.store({ object, body: text, events, leased });
+    if (leased) this.processor.enqueue(stored);
   }
 }

@@ -1,0 +1,101 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { MessageReceivedEvent } from '../src/events/messenger-events';
+import { EventProcessor } from '../src/webhook/event-processor.service';
+import { InboxWriter } from '../src/webhook/inbox-writer.service';
+import { eventually, startTestApp, TestApp } from './test-app';
+import { delivery, eventsByMid, textMessage } from './webhook-fixtures';
+
+describe('webhook intake under pressure', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('does let handlers only trickle while deliveries wait for their commit, then catch up', async () => {
+    const processor = t.app.get(EventProcessor);
+    const writer = t.app.get(InboxWriter);
+
+    // A second subscriber on the real bus holds each message event's publication until the gate
+    // of the moment opens, so that handlers stay in hand and events queue behind them.
+    const gates: (() => void)[] = [];
+    let gate: Promise<void> = Promise.resolve();
+    const closeGate = (): void => {
+      gate = new Promise<void>((resolve) => gates.push(resolve));
+    };
+    const openGates = (): void => gates.splice(0).forEach((open) => open());
+    const hold = (): Promise<void> => gate;
+    const emitter = t.app.get(EventEmitter2);
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- awaited by emitAsync, as the app's own handlers
+    emitter.on(MessageReceivedEvent.eventName, hold, { promisify: true });
+
+    closeGate();
+    const held = Array.from({ length: 24 }, (_, i) => `m_pressure_held_${i}`);
+    expect((await t.deliver(delivery(held.map((mid) => textMessage(mid))))).status).toBe(200);
+    await eventually(() => expect(processor.handling).toBe(16));
+    expect(processor.backlog).toBe(24);
+
+    // The intake is pressed: the inbox table is locked, so twenty deliveries wait for their commit.
+    const lock = await t.prisma.pool.connect();
+    let answers: Promise<Response[]> = Promise.resolve([]);
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE webhook_deliveries IN EXCLUSIVE MODE');
+      const waiting = Array.from({ length: 20 }, (_, i) => `m_pressure_waiting_${i}`);
+      answers = Promise.all(waiting.map((mid) => t.deliver(delivery([textMessage(mid)]))));
+      await eventually(() => expect(writer.pending).toBe(20));
+
+      // The sixteen held handlers finish; of the eight events behind them, one at a time starts
+      // (and is held in turn). Unpressed, all eight would start at once.
+      const first = gates.splice(0);
+      closeGate();
+      first.forEach((open) => open());
+      await eventually(() => expect(processor.backlog).toBe(8));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(processor.handling).toBe(1);
+      expect(processor.backlog).toBe(8);
+    } finally {
+      gate = Promise.resolve();
+      openGates();
+      await lock.query('ROLLBACK');
+      lock.release();
+    }
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the listener added above
+    emitter.off(MessageReceivedEvent.eventName, hold);
+
+    // Once the deliveries have committed, every event is handled.
+    expect((await answers).map((res) => res.status)).toEqual(Array(20).fill(200));
+    await eventually(async () => {
+      const { rows } = await t.prisma.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM webhook_events WHERE status = 'processed'`,
+      );
+      expect(rows[0].n).toBe(44);
+    });
+    expect((await eventsByMid(t, held)).every((event) => event.status === 'processed')).toBe(true);
+  });
+
+  it('does store the events of a process that cannot take them due at once, for any sweeper', async () => {
+    const processor = t.app.get(EventProcessor);
+    const normal = 'm_room_taken';
+    expect((await t.deliver(delivery([textMessage(normal)]))).status).toBe(200);
+    await eventually(async () =>
+      expect((await eventsByMid(t, [normal]))[0].status).toBe('processed'),
+    );
+    await processor.beforeApplicationShutdown(); // no room any more: the process is stopping
+    const left = 'm_room_left';
+    expect((await t.deliver(delivery([textMessage(left)]))).status).toBe(200);
+
+    const { rows } = await t.prisma.pool.query<{ mid: string; status: string; due: boolean }>(
+      `SELECT payload->'message'->>'mid' AS mid, status, next_attempt_at <= now() AS due
+       FROM webhook_events WHERE payload->'message'->>'mid' = ANY($1)`,
+      [[normal, left]],
+    );
+    // Left pending and due now, not under this process's lease: another replica's sweeper (or
+    // this service's next start) takes it at once.
+    expect(rows.find((row) => row.mid === left)).toEqual({
+      mid: left,
+      status: 'pending',
+      due: true,
+    });
+  });
+});
