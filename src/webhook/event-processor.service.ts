@@ -12,7 +12,7 @@ import { InboxWriter, StoredEvent } from './inbox-writer.service';
 const MAX_CONCURRENT = 16;
 /**
  * Deliveries waiting for their commit from which the intake counts as pressed. Handlers then
- * trickle (one event at a time, one start per TRICKLE_MS), leaving the process to the
+ * trickle (one event at a time, TRICKLE_MS apart), leaving the process to the
  * acknowledgements: Meta disables a webhook that answers late, while a backlog in the inbox loses
  * nothing and catches up as soon as the pressure falls.
  */
@@ -88,13 +88,13 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.flushProcessed();
+    await this.flushOutcomes();
   }
 
   /** Resolves once nothing is queued or running and every outcome is written. */
   async idle(): Promise<void> {
     await this.backlogBelow(1);
-    await this.flushProcessed();
+    await this.flushOutcomes();
   }
 
   /** Resolves once fewer than `below` events are queued or running here. */
@@ -144,8 +144,8 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
 
   /** Outcomes are written in batches: at once when one is full, else after a short wait. */
   private scheduleOutcomes(): void {
-    if (this.processed.length + this.released.length >= MARK_BATCH) void this.flushProcessed();
-    else this.markTimer ??= setTimeout(() => void this.flushProcessed(), 20);
+    if (this.processed.length + this.released.length >= MARK_BATCH) void this.flushOutcomes();
+    else this.markTimer ??= setTimeout(() => void this.flushOutcomes(), 20);
   }
 
   private async recordFailure(id: string, error: unknown): Promise<void> {
@@ -168,7 +168,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   }
 
   /** Writes the outcomes gathered so far; chained, so that shutdown waits for them before the pool closes. */
-  private flushProcessed(): Promise<void> {
+  private flushOutcomes(): Promise<void> {
     if (this.markTimer) clearTimeout(this.markTimer);
     this.markTimer = null;
     const { processed, released } = this;
