@@ -15,7 +15,7 @@ const f = conversationFactory({
   start: Date.UTC(2026, 10, 2, 9, 0, 0),
   userPrefix: '4000000000',
 });
-const { at, iso, newUser, inbound, delivery } = f;
+const { at, iso, newUser, inbound } = f;
 const text = (user: string, seconds: number, mid: string, page = PAGE): unknown =>
   inbound(user, seconds, { message: { mid, text: mid } }, page);
 const echo = (user: string, seconds: number, mid: string, page = PAGE): unknown =>
@@ -30,10 +30,8 @@ describe('conversations', () => {
   });
   afterAll(() => t.close());
 
-  async function send(events: unknown[], page = PAGE, source = 'messaging'): Promise<void> {
-    const res = await t.deliver(delivery(events, page, source));
-    expect(res.status).toBe(200);
-  }
+  const send = (events: unknown[], page?: string, source?: string): Promise<void> =>
+    f.send(t, events, page, source);
 
   async function list<T>(path: string): Promise<Page<T>> {
     const res = await t.api(path);

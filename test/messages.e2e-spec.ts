@@ -10,7 +10,6 @@ const f = conversationFactory({
   userPrefix: '3000000000',
 });
 const { page: PAGE, at, iso, newUser, inbound } = f;
-const delivery = (...events: unknown[]): unknown => f.delivery(events);
 const echo = (
   user: string,
   seconds: number,
@@ -31,10 +30,7 @@ describe('messages', () => {
   });
   afterAll(() => t.close());
 
-  async function send(...events: unknown[]): Promise<void> {
-    const res = await t.deliver(delivery(...events));
-    expect(res.status).toBe(200);
-  }
+  const send = (...events: unknown[]): Promise<void> => f.send(t, events);
 
   async function messagesOf(user: string, query = ''): Promise<Page<MessageDto>> {
     const res = await t.api(`/api/conversations/${PAGE}/${user}/messages${query}`);

@@ -9,7 +9,6 @@ const f = conversationFactory({
   userPrefix: '5000000000',
 });
 const { page: PAGE, iso, newUser, inbound } = f;
-const delivery = (...events: unknown[]): unknown => f.delivery(events);
 const echo = (user: string, seconds: number, mid: string, text = mid): unknown =>
   f.echo(user, seconds, mid, { text });
 
@@ -33,10 +32,7 @@ describe('reactions and replies', () => {
   });
   afterAll(() => t.close());
 
-  async function send(...events: unknown[]): Promise<void> {
-    const res = await t.deliver(delivery(...events));
-    expect(res.status).toBe(200);
-  }
+  const send = (...events: unknown[]): Promise<void> => f.send(t, events);
 
   async function message(mid: string): Promise<MessageDetailDto> {
     const res = await t.api(`/api/messages/${encodeURIComponent(mid)}`);
