@@ -1,28 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { parseJson } from './common/json';
 import { createValidationPipe } from './common/validation.pipe';
+import { WEBHOOK_PATH, documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
 export const API_BODY_LIMIT = 1024 * 1024;
-/** Meta batches many events into one delivery (API.md asks for at least 10 MiB). */
-export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
-export const WEBHOOK_PATH = '/webhook';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The exact bytes received, for the webhook signature. */
-    rawBody?: Buffer;
-  }
-}
-
-function isWebhook(request: FastifyRequest): boolean {
-  return request.routeOptions.url === WEBHOOK_PATH;
-}
 
 /** Builds the application (not yet listening): main.ts, the end-to-end tests and the benchmarks share it. */
 export async function createApp(): Promise<NestFastifyApplication> {
@@ -32,16 +18,13 @@ export async function createApp(): Promise<NestFastifyApplication> {
     forceCloseConnections: 'idle',
   });
   const fastify = adapter.getInstance();
-  fastify.addHook('onRoute', (route) => {
-    if (route.url === WEBHOOK_PATH) route.bodyLimit = WEBHOOK_BODY_LIMIT;
-  });
   // The webhook's JSON is parsed after its signature is checked, from the exact bytes Meta signed.
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer' },
     (request, body: Buffer, done) => {
-      if (isWebhook(request)) {
+      if (request.routeOptions.url === WEBHOOK_PATH) {
         request.rawBody = body;
         done(null, body);
         return;
@@ -72,6 +55,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       .addBearerAuth()
       .build(),
   );
+  documentWebhookDelivery(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   await fastify.ready();

@@ -38,7 +38,10 @@ describe('operations routes', () => {
     it.each([
       ['broken JSON', '{"recipientId": '],
       ['a prototype-poisoning key', '{"__proto__": {"polluted": true}}'],
-      ['a poisoning key beside a huge array', `{"b": {"__proto__": 1}, "a": [${'0,'.repeat(300_000)}0]}`],
+      [
+        'a poisoning key beside a huge array',
+        `{"b": {"__proto__": 1}, "a": [${'0,'.repeat(300_000)}0]}`,
+      ],
     ])('answers %s sent to an /api route with 400 INVALID_JSON', async (_name, body) => {
       const res = await t.api('/api/surveys', {
         method: 'POST',
@@ -72,6 +75,18 @@ describe('operations routes', () => {
         type: 'http',
         scheme: 'bearer',
       });
+    });
+
+    it('documents the webhook: the handshake and the deliveries, which no controller serves', async () => {
+      const doc = await readJson(await t.api('/docs-json', { auth: false }));
+      expect(doc.paths['/webhook'].get.summary).toMatch(/handshake/i);
+      expect(doc.paths['/webhook'].post).toMatchObject({
+        tags: ['webhook'],
+        parameters: [{ name: 'X-Hub-Signature-256', in: 'header', required: true }],
+      });
+      expect(Object.keys(doc.paths['/webhook'].post.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '401', '413']),
+      );
     });
 
     it('serves the Swagger UI at /docs', async () => {

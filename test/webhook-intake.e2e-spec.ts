@@ -1,4 +1,4 @@
-import { WEBHOOK_BODY_LIMIT } from '../src/app';
+import { WEBHOOK_BODY_LIMIT } from '../src/webhook/webhook-delivery.route';
 import { WebhookIntake } from '../src/webhook/webhook-intake.service';
 import { eventually, readJson, sign, startTestApp, TestApp } from './test-app';
 import {

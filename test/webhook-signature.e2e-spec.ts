@@ -1,8 +1,7 @@
-import { WebhookSignatureGuard } from '../src/webhook/webhook-signature.guard';
 import { eventually, sign, startTestApp, TestApp } from './test-app';
 import { delivery, eventsByMid, inboxCounts, metaJson, textMessage } from './webhook-fixtures';
 
-describe(WebhookSignatureGuard.name, () => {
+describe('POST /webhook signature', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();

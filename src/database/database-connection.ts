@@ -31,6 +31,15 @@ export class DatabaseConnection {
     });
     // An idle client that loses its server (a restart) must not crash the process.
     pool.on('error', (error) => logger.warn(`idle database connection lost: ${error.message}`));
+    if (embedded) {
+      // Its one session outlives each connection: statements an earlier connection prepared are
+      // still there, and a new connection preparing them again would be refused.
+      pool.on('connect', (client) => {
+        client.query('DEALLOCATE ALL').catch((error: Error) => {
+          logger.warn(`could not reset the embedded session: ${error.message}`);
+        });
+      });
+    }
     return new DatabaseConnection(pool, embedded);
   }
 

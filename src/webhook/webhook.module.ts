@@ -6,10 +6,18 @@ import { InboxWriter } from './inbox-writer.service';
 import { WebhookEventsController } from './webhook-events.controller';
 import { WebhookIntake } from './webhook-intake.service';
 import { WebhookController } from './webhook.controller';
+import { WebhookDeliveryRoute } from './webhook-delivery.route';
 
 @Module({
   controllers: [WebhookController, WebhookEventsController],
-  providers: [InboxRepository, InboxWriter, EventProcessor, EventSweeper, WebhookIntake],
+  providers: [
+    InboxRepository,
+    InboxWriter,
+    EventProcessor,
+    EventSweeper,
+    WebhookIntake,
+    WebhookDeliveryRoute,
+  ],
   exports: [EventProcessor, EventSweeper],
 })
 export class WebhookModule {}
