@@ -220,9 +220,12 @@ describe(WebhookIntake.name, () => {
       expect((await t.deliver(body)).status).toBe(200);
       const events = await eventsOfBody(t, body);
       expect(events.map((event) => event.mid)).toEqual(mids);
+      const { id: deliveryId } = await t.prisma.webhookDelivery.findFirstOrThrow({
+        where: { body },
+      });
       await eventually(async () => {
         const processed = await t.prisma.webhookEvent.count({
-          where: { delivery: { body }, status: 'processed' },
+          where: { deliveryId, status: 'processed' },
         });
         expect(processed).toBe(1000);
       }, 30_000);
