@@ -1,6 +1,6 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { MessageReceivedEvent } from '../src/events/messenger-events';
-import { EventProcessor } from '../src/webhook/event-processor.service';
+import { EventProcessor, MAX_QUEUED } from '../src/webhook/event-processor.service';
 import { InboxWriter } from '../src/webhook/inbox-writer.service';
 import { eventually, startTestApp, TestApp } from './test-app';
 import { delivery, eventsByMid, textMessage } from './webhook-fixtures';
@@ -97,5 +97,54 @@ describe('webhook intake under pressure', () => {
       status: 'pending',
       due: true,
     });
+  });
+});
+
+describe('webhook intake with one place left in the queue', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // No sweep after the one at start: what is stored due must stay as it was stored.
+    t = await startTestApp({ WEBHOOK_SWEEP_INTERVAL_MS: '3600000' });
+  });
+  afterAll(() => t.close());
+
+  it('does give the last place to one of the deliveries committed together, and store the other due at once', async () => {
+    const processor = t.app.get(EventProcessor);
+    const writer = t.app.get(InboxWriter);
+    expect(processor.reserve(MAX_QUEUED - 1)).toBe(true);
+    expect(processor.reserve(2)).toBe(false);
+
+    const mids = ['m_last_place_a', 'm_last_place_b'];
+    const lock = await t.prisma.pool.connect();
+    let answers: Promise<Response[]> = Promise.resolve([]);
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE webhook_deliveries IN EXCLUSIVE MODE');
+      answers = Promise.all(mids.map((mid) => t.deliver(delivery([textMessage(mid)]))));
+      await eventually(() => expect(writer.pending).toBe(2)); // both counted for room before either commits
+    } finally {
+      await lock.query('ROLLBACK');
+      lock.release();
+    }
+    expect((await answers).map((res) => res.status)).toEqual([200, 200]);
+    processor.unreserve(MAX_QUEUED - 1);
+
+    // One was leased to this process (due only after the lease) and handled; the other was stored
+    // due at once, for any sweeper. Neither was released by a later UPDATE, which would have moved
+    // its next attempt past the moment it was stored.
+    await eventually(async () => {
+      const { rows } = await t.prisma.pool.query<{ status: string; storedDue: boolean }>(
+        `SELECT status, next_attempt_at = received_at AS "storedDue"
+         FROM webhook_events WHERE payload->'message'->>'mid' = ANY($1) ORDER BY "storedDue"`,
+        [mids],
+      );
+      expect(rows).toEqual([
+        { status: 'processed', storedDue: false },
+        { status: 'pending', storedDue: true },
+      ]);
+    });
+    // Every reservation was settled: the whole queue is free again.
+    expect(processor.reserve(MAX_QUEUED)).toBe(true);
+    processor.unreserve(MAX_QUEUED);
   });
 });

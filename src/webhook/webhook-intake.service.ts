@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isJsonObject, stringField } from '../events/json-fields';
 import { jsonbSafe } from './delivery-body';
 import { EventProcessor } from './event-processor.service';
-import { InboxWriter } from './inbox-writer.service';
+import { InboxWriter, StoredEvent } from './inbox-writer.service';
 import { dedupeKey, parseDelivery } from './messenger-event.parser';
 
 /** A delivery's way in: parse, store durably (the acknowledgement waits for this), then publish. */
@@ -22,8 +22,14 @@ export class WebhookIntake {
     // Only a string: String() throws on an object whose `toString` key is no function.
     const object = stringField(isJsonObject(body) ? body : null, 'object');
     // Events beyond what this process has room for go to the sweepers of all replicas at once.
-    const leased = this.processor.hasRoom(events.length);
-    const stored = await this.writer.store({ object, body: text, events, leased });
-    if (leased) this.processor.enqueue(stored);
+    const leased = this.processor.reserve(events.length);
+    let stored: StoredEvent[];
+    try {
+      stored = await this.writer.store({ object, body: text, events, leased });
+    } catch (error) {
+      if (leased) this.processor.unreserve(events.length);
+      throw error;
+    }
+    if (leased) this.processor.enqueue(stored, events.length);
   }
 }
