@@ -1,13 +1,22 @@
 // Shared helpers of the benchmarks: a database per run, the compiled service as a child process,
 // autocannon, and signed Messenger deliveries. Loopback only; every run is bounded in time.
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const { createHmac } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const { createServer } = require('node:net');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const autocannon = require('autocannon');
 
 const ROOT = join(__dirname, '..');
+/** Clock ticks per second, the unit of /proc/<pid>/stat times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
 const PG = process.env.BENCH_PG_URL || 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 function dbUrl(name) {
@@ -68,6 +77,7 @@ async function startServer(script, env, readyPath = '/health', nodeArgs = []) {
   return {
     base,
     port,
+    pid: child.pid,
     stop: () =>
       new Promise((resolve) => {
         child.on('exit', resolve);
@@ -125,6 +135,48 @@ function cannon({ url, connections = 50, duration = 10, events = 1, secret, path
   });
 }
 
+/** CPU time (user + system, µs) of a process so far, from /proc; null where there is none. */
+function processCpuUs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / CLOCK_TICKS);
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (µs) of every process of the local PostgreSQL server so far; null where unknown. */
+function postgresCpuUs() {
+  let pids;
+  try {
+    pids = execFileSync('pgrep', ['-u', 'postgres'], { encoding: 'utf8' }).trim().split('\n');
+  } catch {
+    return null;
+  }
+  return pids.reduce((sum, pid) => sum + (processCpuUs(pid) ?? 0), 0);
+}
+
+/**
+ * Where the CPU goes while `run` runs: µs per unit (say, per acknowledged delivery) for the
+ * service's process, the local PostgreSQL and this process (the load generator). On a machine
+ * whose speed drifts, these move less than the rates do.
+ */
+async function cpuPerUnit(servicePid, run, units) {
+  const before = [processCpuUs(servicePid), postgresCpuUs(), process.cpuUsage()];
+  const result = await run();
+  const own = process.cpuUsage(before[2]);
+  const after = [processCpuUs(servicePid), postgresCpuUs()];
+  const per = (a, b) => (a === null || b === null ? null : Math.round((b - a) / units(result)));
+  return {
+    result,
+    cpuUs: {
+      service: per(before[0], after[0]),
+      postgres: per(before[1], after[1]),
+      loadGenerator: per(0, own.user + own.system),
+    },
+  };
+}
+
 /** GET `path` `count` times one after the other; returns latency percentiles in ms. */
 async function timeGets(url, count, headers = {}) {
   const times = [];
@@ -149,6 +201,7 @@ module.exports = {
   sign,
   delivery,
   cannon,
+  cpuPerUnit,
   timeGets,
   dbUrl,
 };

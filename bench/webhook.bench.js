@@ -1,10 +1,11 @@
 // npm run bench:webhook — acknowledged deliveries per second and acknowledgement latency of
 // POST /webhook (signed single-event and 100-event deliveries, 50 connections, real PostgreSQL),
 // beside a bare Fastify route that only checks the signature; then checks that every
-// acknowledged event is in the inbox and processed.
+// acknowledged event is in the inbox and processed. CPU µs per acknowledged delivery (service,
+// PostgreSQL, load generator) come from /proc: they drift less than the rates on a shared machine.
 const { join } = require('node:path');
 const { Client } = require('pg');
-const { ROOT, freshDatabase, startServer, cannon } = require('./lib');
+const { ROOT, freshDatabase, startServer, cannon, cpuPerUnit } = require('./lib');
 
 const SECRET = 'bench-app-secret';
 const DURATION = Number(process.env.BENCH_DURATION || 10);
@@ -19,7 +20,16 @@ async function count(url, sql) {
   }
 }
 
-function summary(name, r, events) {
+/** A measured run: autocannon's result, and the CPU µs per acknowledged delivery. */
+function measure(server, options) {
+  return cpuPerUnit(
+    server.pid,
+    () => cannon(options),
+    (r) => r['2xx'],
+  );
+}
+
+function summary(name, { result: r, cpuUs }, events) {
   const ok = r['2xx'];
   return {
     name,
@@ -30,6 +40,9 @@ function summary(name, r, events) {
     acknowledged: ok,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
+    cpuUsService: cpuUs.service,
+    cpuUsPostgres: cpuUs.postgres,
+    cpuUsLoadGenerator: cpuUs.loadGenerator,
   };
 }
 
@@ -42,7 +55,7 @@ async function main() {
   results.push(
     summary(
       'bare Fastify, signature only, 1 event',
-      await cannon({ url: bare.base, duration: DURATION, secret: SECRET }),
+      await measure(bare, { url: bare.base, duration: DURATION, secret: SECRET }),
       1,
     ),
   );
@@ -61,7 +74,7 @@ async function main() {
     const before = await count(db.url, 'SELECT count(*) AS n FROM webhook_events');
     const run = summary(
       `service, ${events} event${events > 1 ? 's' : ''} per delivery`,
-      await cannon({ url: app.base, duration: DURATION, secret: SECRET, events }),
+      await measure(app, { url: app.base, duration: DURATION, secret: SECRET, events }),
       events,
     );
     // Every acknowledged event must be stored, then processed (nothing lost).
