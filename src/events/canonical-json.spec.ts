@@ -27,6 +27,26 @@ describe('canonicalJson', () => {
     expect(canonicalJson(cyclic)).toBe('{"a":1,"self":null}');
   });
 
+  it('does write the same on both sides of the depth written recursively', () => {
+    const sortedKeys = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(sortedKeys)
+        : typeof value === 'object' && value !== null
+          ? Object.fromEntries(
+              Object.keys(value)
+                .sort()
+                .map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]),
+            )
+          : value;
+    for (const depth of [62, 63, 64, 65, 300]) {
+      let value: unknown = { z: 1, a: [true, null, 'é\n', 2.5] };
+      for (let i = 0; i < depth; i++) {
+        value = i % 2 === 0 ? { y: value, b: i } : [{ y: i, b: 'x' }, value];
+      }
+      expect(canonicalJson(value)).toBe(JSON.stringify(sortedKeys(value)));
+    }
+  });
+
   it('does write 100,000 levels of nesting in chunks without overflowing the stack', () => {
     const depth = 100_000;
     const text = `${'['.repeat(depth)}${']'.repeat(depth)}`;

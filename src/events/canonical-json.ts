@@ -11,12 +11,22 @@ interface Frame {
   index: number;
 }
 
+/** Nesting to which values are written by the quick recursive path; deeper ones, iteratively. */
+const QUICK_DEPTH = 64;
+
 /**
- * JSON with object keys sorted at every level, written in chunks. Iterative: a 10 MiB body can
- * nest millions deep, and recursion (JSON.stringify included) overflows the stack at a few
- * thousand. Values JSON cannot hold follow JSON.stringify; a cycle is written as null.
+ * JSON with object keys sorted at every level, written in chunks. Values JSON cannot hold follow
+ * JSON.stringify; a cycle is written as null. Every event's dedupe key goes through here, so values
+ * no deeper than QUICK_DEPTH (all a Page sends) are written recursively in one string; deeper ones
+ * iteratively, since a 10 MiB body can nest millions deep and recursion (JSON.stringify included)
+ * overflows the stack at a few thousand.
  */
 export function writeCanonicalJson(value: unknown, write: (chunk: string) => void): void {
+  const quick = quickCanonicalJson(value, 0);
+  if (quick !== null) {
+    write(quick);
+    return;
+  }
   const stack: Frame[] = [];
   const onPath = new Set<object>();
   let buffer = '';
@@ -64,6 +74,31 @@ export function writeCanonicalJson(value: unknown, write: (chunk: string) => voi
     }
   }
   if (buffer !== '') write(buffer);
+}
+
+/** The canonical JSON of `value`, or null when it nests deeper than QUICK_DEPTH (or has a cycle). */
+function quickCanonicalJson(value: unknown, depth: number): string | null {
+  if (typeof value !== 'object' || value === null) return scalarJson(value);
+  if (depth === QUICK_DEPTH) return null;
+  let json: string;
+  if (Array.isArray(value)) {
+    json = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = quickCanonicalJson(value[i], depth + 1);
+      if (item === null) return null;
+      json += i === 0 ? item : `,${item}`;
+    }
+    return `${json}]`;
+  }
+  const record = value as JsonObject;
+  json = '{';
+  for (const key of Object.keys(record).sort()) {
+    if (!isJsonValue(record[key])) continue;
+    const item = quickCanonicalJson(record[key], depth + 1);
+    if (item === null) return null;
+    json += `${json.length === 1 ? '' : ','}${JSON.stringify(key)}:${item}`;
+  }
+  return `${json}}`;
 }
 
 function isJsonValue(value: unknown): boolean {
