@@ -28,18 +28,14 @@ export class DatabaseConnection {
       // The embedded database runs one session: more connections would share its transactions.
       max: embedded ? 1 : 20,
       connectionTimeoutMillis: 5_000,
+      // The embedded database's one session outlives each connection: statements an earlier
+      // connection prepared are still there, and preparing them again would be refused. The pool
+      // waits for this before it hands the connection out.
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- pg-pool awaits it; @types/pg says void
+      onConnect: embedded ? (client) => client.query('DEALLOCATE ALL') : undefined,
     });
     // An idle client that loses its server (a restart) must not crash the process.
     pool.on('error', (error) => logger.warn(`idle database connection lost: ${error.message}`));
-    if (embedded) {
-      // Its one session outlives each connection: statements an earlier connection prepared are
-      // still there, and a new connection preparing them again would be refused.
-      pool.on('connect', (client) => {
-        client.query('DEALLOCATE ALL').catch((error: Error) => {
-          logger.warn(`could not reset the embedded session: ${error.message}`);
-        });
-      });
-    }
     return new DatabaseConnection(pool, embedded);
   }
 
