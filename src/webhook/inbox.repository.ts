@@ -75,7 +75,7 @@ export class InboxRepository {
     const { rows } = await this.prisma.pool.query<{ id: string; dedupe_key: string }>({
       // Prepared once per connection: this statement runs hundreds of times a second under load,
       // and parsing and planning it each time cost PostgreSQL a fifth of the write (BENCHMARKS.md).
-      name: 'inbox-insert-deliveries',
+      name: 'webhook.insert-deliveries',
       text: `WITH input AS (
          SELECT nextval(pg_get_serial_sequence('webhook_deliveries', 'id')) AS id, t.*
          FROM unnest($1::text[], $2::text[], $3::int[], $15::bool[]) WITH ORDINALITY AS t(object, body, event_count, leased, ord)
