@@ -1,8 +1,8 @@
 import { roundHalfAwayFromZero } from '../src/surveys/scores/rounding';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
 import { FakeGraphApi, metaError } from './fake-graph-api';
-import { DAY, HOUR, seedConversation } from './surveys-fixtures';
-import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { DAY, feedbackDelivery, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
+import { eventually, readJson, TestApp } from './test-app';
 
 type ScoreType = 'csat' | 'nps' | 'ces';
 interface Seeded {
@@ -123,6 +123,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 describe('GET /api/scores', () => {
   let fake: FakeGraphApi;
   let t: TestApp;
+  let close: () => Promise<void>;
   const seeded = seedAnswers();
   const get = async (path: string): ReturnType<typeof readJson> => {
     const res = await t.api(path);
@@ -131,48 +132,29 @@ describe('GET /api/scores', () => {
   };
 
   beforeAll(async () => {
-    fake = await FakeGraphApi.start();
-    t = await startTestApp({
-      GRAPH_API_URL: fake.url,
+    ({ t, fake, close } = await startSurveyApp({
       MESSENGER_PAGE_ACCESS_TOKEN: 'EAA-secret',
-      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
-    });
+    }));
     // One delivery holding every answer, as Meta batches events.
-    const res = await t.deliver({
-      object: 'page',
-      entry: seeded.map((a) => ({
-        id: a.page,
-        time: a.at,
-        messaging: [
-          {
-            sender: { id: a.user },
-            recipient: { id: a.page },
-            timestamp: a.at,
-            messaging_feedback: {
-              feedback_screens: [
-                {
-                  screen_id: 0,
-                  questions: {
-                    [a.question]: {
-                      type: a.type,
-                      payload: a.payload,
-                      ...(a.text !== null && { follow_up: { type: 'free_form', payload: a.text } }),
-                    },
-                  },
-                },
-              ],
-            },
-          },
-        ],
-      })),
+    const entries = seeded.flatMap((a) => {
+      const answer = {
+        type: a.type,
+        payload: a.payload,
+        ...(a.text !== null && { followUp: a.text }),
+      };
+      const single = feedbackDelivery({
+        pageId: a.page,
+        userId: a.user,
+        timestamp: a.at,
+        questions: { [a.question]: answer },
+      }) as { entry: unknown[] };
+      return single.entry;
     });
+    const res = await t.deliver({ object: 'page', entry: entries });
     expect(res.status).toBe(200);
     await eventually(async () => expect(await t.prisma.surveyAnswer.count()).toBe(seeded.length));
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it('computes a small case by hand', async () => {
     const page = '4005';

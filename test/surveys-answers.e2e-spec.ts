@@ -1,22 +1,22 @@
 import { EventBus } from '../src/events/event-bus';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
 import { parseDelivery } from '../src/webhook/messenger-event.parser';
-import { FakeGraphApi } from './fake-graph-api';
 import {
   DAY,
   feedbackDelivery,
   FeedbackAnswerFixture,
   HOUR,
   seedConversation,
+  startSurveyApp,
 } from './surveys-fixtures';
-import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { eventually, readJson, TestApp } from './test-app';
 
 const PAGE = '3001';
 const OTHER_PAGE = '3002';
 
 describe('messaging_feedback answers', () => {
-  let fake: FakeGraphApi;
   let t: TestApp;
+  let close: () => Promise<void>;
   let next = 0;
   /** A customer who wrote an hour ago on both Pages. */
   const customer = async (): Promise<string> => {
@@ -61,17 +61,11 @@ describe('messaging_feedback answers', () => {
     readJson(await t.api(`/api/scores?pageId=${PAGE}${query}`));
 
   beforeAll(async () => {
-    fake = await FakeGraphApi.start();
-    t = await startTestApp({
-      GRAPH_API_URL: fake.url,
+    ({ t, close } = await startSurveyApp({
       MESSENGER_PAGE_ACCESS_TOKEN: 'EAA-secret',
-      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
-    });
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it('marks the survey responded with the score and the follow-up', async () => {
     const userId = await customer();

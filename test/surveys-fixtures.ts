@@ -1,6 +1,30 @@
 import type { PrismaService } from '../src/database/prisma.service';
+import { FakeGraphApi } from './fake-graph-api';
+import { startTestApp, TestApp } from './test-app';
 
 /** Builders shared by the surveys, scores and response-feedback end-to-end specs. */
+
+/** The service with a fake Graph API behind it and a privacy policy URL, as surveys need. */
+export async function startSurveyApp(
+  env: Record<string, string>,
+): Promise<{ t: TestApp; fake: FakeGraphApi; close: () => Promise<void> }> {
+  const fake = await FakeGraphApi.start();
+  try {
+    const t = await startTestApp({
+      GRAPH_API_URL: fake.url,
+      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
+      ...env,
+    });
+    const close = async (): Promise<void> => {
+      await t.close();
+      await fake.close();
+    };
+    return { t, fake, close };
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+}
 
 export interface FeedbackAnswerFixture {
   type: string;

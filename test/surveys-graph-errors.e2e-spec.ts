@@ -4,7 +4,7 @@ import { GraphSendApiClient } from '../src/surveys/graph/graph-send-api.client';
 import { buildSendApiBody } from '../src/surveys/template/send-api-body';
 import { validateSurveyTemplate } from '../src/surveys/template/validate-survey-template';
 import { FakeGraphApi, metaError } from './fake-graph-api';
-import { seedConversation } from './surveys-fixtures';
+import { seedConversation, startSurveyApp } from './surveys-fixtures';
 import { readJson, startTestApp, TestApp } from './test-app';
 
 const PAGE = '2001';
@@ -13,22 +13,17 @@ const TOKEN = 'EAA-page-2001-secret-token';
 describe('POST /api/surveys with Graph API errors', () => {
   let fake: FakeGraphApi;
   let t: TestApp;
+  let close: () => Promise<void>;
   const send = () =>
     t.api('/api/surveys', { method: 'POST', json: { recipientId: '9', type: 'csat' } });
 
   beforeAll(async () => {
-    fake = await FakeGraphApi.start();
-    t = await startTestApp({
-      GRAPH_API_URL: fake.url,
+    ({ t, fake, close } = await startSurveyApp({
       MESSENGER_PAGE_TOKENS: JSON.stringify({ [PAGE]: TOKEN }),
-      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
-    });
+    }));
     await seedConversation(t.prisma, PAGE, '9', new Date());
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  afterAll(() => close());
   beforeEach(() => fake.reset());
 
   it.each([
@@ -162,20 +157,15 @@ describe('POST /api/surveys with Graph API errors', () => {
 describe('POST /api/surveys with no Page known yet', () => {
   let fake: FakeGraphApi;
   let t: TestApp;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = await FakeGraphApi.start();
-    t = await startTestApp({
-      GRAPH_API_URL: fake.url,
+    ({ t, fake, close } = await startSurveyApp({
       GRAPH_API_VERSION: 'v20.0',
       MESSENGER_PAGE_ACCESS_TOKEN: TOKEN,
-      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
-    });
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it("asks the Graph API once for the default token's Page", async () => {
     fake.mePageId = '555';

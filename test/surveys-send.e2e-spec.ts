@@ -1,7 +1,7 @@
 import { ConversationsService } from '../src/conversations/conversations.service';
 import { FakeGraphApi } from './fake-graph-api';
-import { DAY, HOUR, seedConversation } from './surveys-fixtures';
-import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { DAY, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
+import { eventually, readJson, TestApp } from './test-app';
 
 const PAGE = '1001';
 const OTHER_PAGE = '1002';
@@ -22,6 +22,7 @@ const DEFAULT_PAYLOAD = {
 describe('POST /api/surveys', () => {
   let fake: FakeGraphApi;
   let t: TestApp;
+  let close: () => Promise<void>;
   let user = 0;
   /** A customer of PAGE who last wrote `ago` milliseconds ago (null: never). */
   const customer = async (ago: number | null): Promise<string> => {
@@ -32,20 +33,14 @@ describe('POST /api/surveys', () => {
   const send = (json: unknown) => t.api('/api/surveys', { method: 'POST', json });
 
   beforeAll(async () => {
-    fake = await FakeGraphApi.start();
-    t = await startTestApp({
-      GRAPH_API_URL: fake.url,
+    ({ t, fake, close } = await startSurveyApp({
       GRAPH_API_VERSION: 'v21.0',
       MESSENGER_PAGE_TOKENS: JSON.stringify({ [PAGE]: PAGE_TOKEN }),
       MESSENGER_PAGE_ACCESS_TOKEN: DEFAULT_TOKEN,
       BUSINESS_NAME: 'Original Coast Clothing',
-      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
-    });
+    }));
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  afterAll(() => close());
   beforeEach(() => fake.reset());
 
   it('sends a csat survey with every default as a standard response', async () => {
@@ -374,22 +369,16 @@ describe('POST /api/surveys', () => {
 });
 
 describe('GET /api/surveys', () => {
-  let fake: FakeGraphApi;
   let t: TestApp;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    fake = await FakeGraphApi.start();
-    t = await startTestApp({
-      GRAPH_API_URL: fake.url,
+    ({ t, close } = await startSurveyApp({
       MESSENGER_PAGE_ACCESS_TOKEN: DEFAULT_TOKEN,
-      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
-    });
+    }));
     await seedConversation(t.prisma, PAGE, '1', new Date());
   });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  afterAll(() => close());
 
   it('reads one survey with no answer and no error yet', async () => {
     const sent = await readJson(
