@@ -24,9 +24,6 @@ export interface CartData {
 export class CartReceivedEvent extends MessengerEvent<CartData> {
   static readonly eventName = 'messenger.cart.received';
   override readonly kind = 'cart';
-  override get name(): string {
-    return CartReceivedEvent.eventName;
-  }
 }
 
 export function readCartData(order: JsonObject): CartData {

@@ -13,9 +13,6 @@ export interface PostbackData {
 export class PostbackReceivedEvent extends MessengerEvent<PostbackData> {
   static readonly eventName = 'messenger.postback.received';
   override readonly kind = 'postback';
-  override get name(): string {
-    return PostbackReceivedEvent.eventName;
-  }
 }
 
 export interface ReferralData {
@@ -31,9 +28,6 @@ export interface ReferralData {
 export class ReferralReceivedEvent extends MessengerEvent<ReferralData> {
   static readonly eventName = 'messenger.referral.received';
   override readonly kind = 'referral';
-  override get name(): string {
-    return ReferralReceivedEvent.eventName;
-  }
 }
 
 export interface OptinData {
@@ -52,9 +46,6 @@ export interface OptinData {
 export class OptinReceivedEvent extends MessengerEvent<OptinData> {
   static readonly eventName = 'messenger.optin.received';
   override readonly kind = 'optin';
-  override get name(): string {
-    return OptinReceivedEvent.eventName;
-  }
 }
 
 export interface AccountLinkingData {
@@ -67,9 +58,6 @@ export interface AccountLinkingData {
 export class AccountLinkingEvent extends MessengerEvent<AccountLinkingData> {
   static readonly eventName = 'messenger.account_linking.received';
   override readonly kind = 'account_linking';
-  override get name(): string {
-    return AccountLinkingEvent.eventName;
-  }
 }
 
 export interface GamePlayData {
@@ -85,9 +73,6 @@ export interface GamePlayData {
 export class GamePlayEvent extends MessengerEvent<GamePlayData> {
   static readonly eventName = 'messenger.game_play.received';
   override readonly kind = 'game_play';
-  override get name(): string {
-    return GamePlayEvent.eventName;
-  }
 }
 
 export function readPostbackData(postback: JsonObject): PostbackData {

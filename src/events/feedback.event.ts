@@ -22,9 +22,6 @@ export interface ResponseFeedbackData {
 export class ResponseFeedbackEvent extends MessengerEvent<ResponseFeedbackData> {
   static readonly eventName = 'messenger.response_feedback.received';
   override readonly kind = 'response_feedback';
-  override get name(): string {
-    return ResponseFeedbackEvent.eventName;
-  }
 }
 
 /** One answered question of a Customer Feedback Template. */
@@ -50,9 +47,6 @@ export interface MessagingFeedbackData {
 export class MessagingFeedbackEvent extends MessengerEvent<MessagingFeedbackData> {
   static readonly eventName = 'messenger.messaging_feedback.received';
   override readonly kind = 'messaging_feedback';
-  override get name(): string {
-    return MessagingFeedbackEvent.eventName;
-  }
 }
 
 const FEEDBACK_LABELS: Readonly<Record<string, ResponseFeedbackValue>> = {

@@ -12,9 +12,6 @@ export interface DeliveryData {
 export class MessageDeliveredEvent extends MessengerEvent<DeliveryData> {
   static readonly eventName = 'messenger.message.delivered';
   override readonly kind = 'delivery';
-  override get name(): string {
-    return MessageDeliveredEvent.eventName;
-  }
 }
 
 export interface ReadData {
@@ -26,9 +23,6 @@ export interface ReadData {
 export class MessageReadEvent extends MessengerEvent<ReadData> {
   static readonly eventName = 'messenger.message.read';
   override readonly kind = 'read';
-  override get name(): string {
-    return MessageReadEvent.eventName;
-  }
 }
 
 export function readDeliveryData(delivery: JsonObject): DeliveryData | Unreadable {

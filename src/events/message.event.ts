@@ -60,18 +60,12 @@ export interface MessageData {
 export class MessageReceivedEvent extends MessengerEvent<MessageData> {
   static readonly eventName = 'messenger.message.received';
   override readonly kind = 'message';
-  override get name(): string {
-    return MessageReceivedEvent.eventName;
-  }
 }
 
 /** A message the Page sent (by any app or a person in the inbox), echoed back to us. */
 export class MessageEchoEvent extends MessengerEvent<MessageData> {
   static readonly eventName = 'messenger.message.echoed';
   override readonly kind = 'message_echo';
-  override get name(): string {
-    return MessageEchoEvent.eventName;
-  }
 }
 
 export interface MessageEditData {
@@ -85,9 +79,6 @@ export interface MessageEditData {
 export class MessageEditedEvent extends MessengerEvent<MessageEditData> {
   static readonly eventName = 'messenger.message.edited';
   override readonly kind = 'message_edit';
-  override get name(): string {
-    return MessageEditedEvent.eventName;
-  }
 }
 
 /** `message` (or the echo's `message`) → MessageData; `event` is the whole event, for send_cart. */

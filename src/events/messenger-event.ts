@@ -45,8 +45,9 @@ export interface MessengerEventInit<TData> {
 }
 
 /**
- * One Messenger webhook event, whatever its kind. Subclasses only fix `kind`, the bus name and the
- * shape of `data`; every field is plain data so an event survives a round trip through storage.
+ * One Messenger webhook event, whatever its kind. Subclasses only fix `kind`, the bus name (a
+ * static `eventName`) and the shape of `data`; every field is plain data so an event survives a
+ * round trip through storage.
  */
 export abstract class MessengerEvent<TData = unknown> {
   abstract readonly kind: EventKind;
@@ -70,6 +71,9 @@ export abstract class MessengerEvent<TData = unknown> {
     this.data = init.data;
   }
 
-  /** The dotted name the event is published under on the bus. */
-  abstract get name(): string;
+  /** The dotted name the event is published under on the bus: its class's `eventName`. */
+  get name(): string {
+    // Every concrete class declares it; MESSENGER_EVENTS's type and its spec check each one.
+    return (this.constructor as unknown as { readonly eventName: string }).eventName;
+  }
 }

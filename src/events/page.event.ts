@@ -11,9 +11,6 @@ export interface PolicyEnforcementData {
 export class PolicyEnforcementEvent extends MessengerEvent<PolicyEnforcementData> {
   static readonly eventName = 'messenger.policy_enforcement.received';
   override readonly kind = 'policy_enforcement';
-  override get name(): string {
-    return PolicyEnforcementEvent.eventName;
-  }
 }
 
 export type HandoverType =
@@ -34,9 +31,6 @@ export interface HandoverData {
 export class HandoverEvent extends MessengerEvent<HandoverData> {
   static readonly eventName = 'messenger.handover.received';
   override readonly kind = 'handover';
-  override get name(): string {
-    return HandoverEvent.eventName;
-  }
 }
 
 export interface TemplateStatusUpdateData {
@@ -56,9 +50,6 @@ export interface TemplateStatusUpdateData {
 export class TemplateStatusUpdateEvent extends MessengerEvent<TemplateStatusUpdateData> {
   static readonly eventName = 'messenger.template_status.updated';
   override readonly kind = 'template_status_update';
-  override get name(): string {
-    return TemplateStatusUpdateEvent.eventName;
-  }
 }
 
 export function readPolicyEnforcementData(policy: JsonObject): PolicyEnforcementData {

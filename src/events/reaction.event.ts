@@ -16,9 +16,6 @@ export interface ReactionData {
 export class ReactionReceivedEvent extends MessengerEvent<ReactionData> {
   static readonly eventName = 'messenger.reaction.received';
   override readonly kind = 'reaction';
-  override get name(): string {
-    return ReactionReceivedEvent.eventName;
-  }
 }
 
 /** The `reaction` of a reaction event (or of a legacy helper reaction). */

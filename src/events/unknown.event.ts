@@ -12,7 +12,4 @@ export interface UnknownEventData {
 export class UnknownMessengerEvent extends MessengerEvent<UnknownEventData> {
   static readonly eventName = 'messenger.unknown.received';
   override readonly kind = 'unknown';
-  override get name(): string {
-    return UnknownMessengerEvent.eventName;
-  }
 }
