@@ -1,6 +1,36 @@
-/** JSON with prototype-poisoning keys refused, as Fastify's own parser does. */
+/**
+ * Deeper than any body this service takes by far (Messenger payloads, survey templates). Deeper
+ * bodies are hostile: the validation and PostgreSQL's jsonb recurse over them and would fail with
+ * a 500 instead of a 400.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a JSON text, counted without parsing (brackets inside strings do not count). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return max;
+}
+
+/**
+ * JSON at most MAX_JSON_DEPTH levels deep (measured before parsing, so that nothing recurses over
+ * a deeper body), with prototype-poisoning keys refused as Fastify's own parser does.
+ */
 export function parseJson(body: Buffer | string): unknown {
   const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw invalidJson(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

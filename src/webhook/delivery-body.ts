@@ -1,41 +1,23 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { parseJson } from '../common/json';
+import { jsonDepth, MAX_JSON_DEPTH, parseJson } from '../common/json';
 
-/** Deeper than any Messenger payload by far; deeper bodies are hostile, and PostgreSQL's jsonb would refuse them. */
-export const MAX_JSON_DEPTH = 64;
-
-/** Nesting depth of a JSON text, counted without parsing (brackets inside strings do not count). */
-export function jsonDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91 /* { [ */) max = Math.max(max, ++depth);
-    else if (c === 125 || c === 93 /* } ] */) depth--;
-  }
-  return max;
-}
+// One depth limit and measure for every JSON body the service parses.
+export { jsonDepth, MAX_JSON_DEPTH };
 
 /** Parses a signed delivery: 400 with a stable code when it is not JSON a Page could have sent. */
 export function parseDeliveryBody(raw: Buffer): { text: string; body: unknown } {
   const text = raw.toString('utf8');
-  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+  try {
+    // parseJson measures the depth before parsing: 10,000 levels are refused, not recursed into.
+    return { text, body: parseJson(text) };
+  } catch (error) {
+    const tooDeep = jsonDepth(text) > MAX_JSON_DEPTH;
     throw new AppError(
       HttpStatus.BAD_REQUEST,
       'INVALID_JSON',
-      `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+      tooDeep ? (error as Error).message : 'body is not valid JSON',
     );
-  }
-  try {
-    return { text, body: parseJson(text) };
-  } catch {
-    throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_JSON', 'body is not valid JSON');
   }
 }
 
