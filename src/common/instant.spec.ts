@@ -1,4 +1,4 @@
-import { parseInstant } from './instant';
+import { parseInstant, parseRangeBound } from './instant';
 
 describe(parseInstant.name, () => {
   it.each([
@@ -28,5 +28,22 @@ describe(parseInstant.name, () => {
 
   it('refuses what is not a string', () => {
     expect(parseInstant(1700000000)).toBeNull();
+  });
+});
+
+describe('instants PostgreSQL and JavaScript do not share', () => {
+  it.each(['0000-01-01', '+275760-09-13', '-271821-04-20', '10000-01-01'])('refuses %j', (text) => {
+    expect(parseInstant(text)).toBeNull();
+  });
+
+  it('reads years 1 to 99 as themselves, not as 1900-1999', () => {
+    expect(parseInstant('0001-01-01')?.toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseInstant('0099-12-31')?.toISOString()).toBe('0099-12-31T00:00:00.000Z');
+    expect(parseInstant('9999-12-31T23:59:59Z')?.toISOString()).toBe('9999-12-31T23:59:59.000Z');
+  });
+
+  it('does keep range bounds a day short of year 10000', () => {
+    expect(parseRangeBound('9999-12-31')?.toISOString()).toBe('9999-12-31T00:00:00.000Z');
+    expect(parseRangeBound('9999-12-31T23:59:59Z')).toBeNull();
   });
 });

@@ -1,8 +1,6 @@
-/** A time range `from` ≤ t < `to`; a null bound is open. */
-export interface InstantRange {
-  from: Date | null;
-  to: Date | null;
-}
+import type { InstantRange } from '../../common/instant';
+
+export type { InstantRange };
 
 /**
  * A range cut into what the daily rollups can serve and what they cannot: whole UTC days

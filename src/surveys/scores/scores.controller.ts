@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page } from '../../common/pagination';
-import { parseRange } from '../dto/range';
+import { parseRange } from '../../common/instant';
 import {
   CommentDto,
   CommentPageDto,

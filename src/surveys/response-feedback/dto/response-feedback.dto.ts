@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsInstant } from '../../dto/instant';
+import { IsInstant } from '../../../common/instant';
 
 export class ResponseFeedbackQuery {
   @ApiPropertyOptional({ description: 'only this Page; default: every Page' })
