@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
+import { CursorCodec } from '../common/cursor';
 import { Page, toPage } from '../common/pagination';
 import { ReactionsService } from '../reactions/reactions.service';
 import { ConversationEventRepository, ConversationEventRow } from './conversation-event.repository';
@@ -8,10 +9,16 @@ import { ConversationDto } from './dto/conversation.dto';
 import { ConversationEventDto } from './dto/conversation-event.dto';
 import { MessageDetailDto, MessageDto } from './dto/message.dto';
 import { MessageQueryRepository, MessageViewRow } from './message-query.repository';
-import { decodeTimeCursor, encodeTimeCursor } from './time-cursor';
 import type { ReactionDto } from '../reactions/dto/reaction.dto';
 import type { ResponseFeedbackValue } from '../events/messenger-events';
 import { ResponseFeedbackService } from '../surveys/response-feedback/response-feedback.service';
+
+/** Conversations, newest first: (lastMessageAt, conversation id). */
+const CONVERSATION_CURSOR = new CursorCodec(['instant', 'id']);
+/** A conversation's messages, oldest first: (sentAt, mid). */
+const MESSAGE_CURSOR = new CursorCodec(['instant', 'text']);
+/** A conversation's or a Page's events, oldest first: (occurredAt, event id). */
+const EVENT_CURSOR = new CursorCodec(['instant', 'id']);
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 
@@ -88,13 +95,12 @@ export class ConversationReader {
     cursor: string | undefined,
     limit: number,
   ): Promise<Page<ConversationDto>> {
-    const position = decodeTimeCursor(cursor, true);
-    const before = position && { at: position.at, id: position.key };
+    const position = CONVERSATION_CURSOR.decode(cursor);
+    const before = position && { at: position[0], id: position[1] };
     const rows = await this.conversations.list(pageId, before, limit + 1);
-    return toPage(rows, limit, toConversationDto, (row) => [
-      row.lastMessageAt.toISOString(),
-      row.id,
-    ]);
+    return toPage(rows, limit, toConversationDto, (row) =>
+      CONVERSATION_CURSOR.encode([row.lastMessageAt, row.id]),
+    );
   }
 
   async listMessages(
@@ -103,8 +109,8 @@ export class ConversationReader {
     cursor: string | undefined,
     limit: number,
   ): Promise<Page<MessageDto>> {
-    const position = decodeTimeCursor(cursor);
-    const after = position && { sentAt: position.at, mid: position.key };
+    const position = MESSAGE_CURSOR.decode(cursor);
+    const after = position && { sentAt: position[0], mid: position[1] };
     const rows = await this.messages.listByConversation(pageId, userId, after, limit + 1);
     if (rows.length === 0) await this.requireConversation(pageId, userId);
     const page = rows.slice(0, limit);
@@ -118,7 +124,8 @@ export class ConversationReader {
       items: page.map((row) =>
         toMessageDto(row, reactions.get(row.mid) ?? [], feedback.get(row.mid) ?? null),
       ),
-      nextCursor: rows.length > limit && last ? encodeTimeCursor(last.sentAt, last.mid) : null,
+      nextCursor:
+        rows.length > limit && last ? MESSAGE_CURSOR.encode([last.sentAt, last.mid]) : null,
     };
   }
 
@@ -145,11 +152,11 @@ export class ConversationReader {
     cursor: string | undefined,
     limit: number,
   ): Promise<Page<ConversationEventDto>> {
-    const position = decodeTimeCursor(cursor, true);
-    const after = position && { at: position.at, id: position.key };
+    const position = EVENT_CURSOR.decode(cursor);
+    const after = position && { at: position[0], id: position[1] };
     const rows = await this.events.list(pageId, userId, after, limit + 1);
     if (rows.length === 0 && userId !== null) await this.requireConversation(pageId, userId);
-    return toPage(rows, limit, toEventDto, (row) => [row.occurredAt.toISOString(), row.id]);
+    return toPage(rows, limit, toEventDto, (row) => EVENT_CURSOR.encode([row.occurredAt, row.id]));
   }
 
   private async requireConversation(pageId: string, userId: string): Promise<void> {

@@ -1,11 +1,15 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/app-error';
-import { decodeCursor, Page, toPage } from '../common/pagination';
+import { CursorCodec } from '../common/cursor';
+import { Page, toPage } from '../common/pagination';
 import type { ListSurveysQuery, SurveyDetailDto } from './dto/survey.dto';
 import { SurveyRepository } from './survey.repository';
 import { toSurveyDetailDto } from './survey-view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Surveys, newest first: (sentAt, survey id). */
+const SURVEY_CURSOR = new CursorCodec(['instant', 'uuid']);
 
 /** Reading surveys: GET /api/surveys and GET /api/surveys/{id}. */
 @Injectable()
@@ -19,8 +23,8 @@ export class SurveysService {
   }
 
   async list(query: ListSurveysQuery): Promise<Page<SurveyDetailDto>> {
-    const key = decodeCursor(query.cursor, 2);
-    const after = key === null ? null : readKey(key);
+    const position = SURVEY_CURSOR.decode(query.cursor);
+    const after = position && { sentAt: position[0].toISOString(), id: position[1] };
     const now = new Date();
     const { pageId, recipientId, type, status, limit } = query;
     const rows = await this.surveys.list(
@@ -33,19 +37,7 @@ export class SurveysService {
       rows,
       limit,
       (row) => toSurveyDetailDto(row, now),
-      (row) => [row.sentAt.toISOString(), row.id],
+      (row) => SURVEY_CURSOR.encode([row.sentAt, row.id]),
     );
   }
-}
-
-function readKey([sentAt, id]: (string | number | null)[]): { sentAt: string; id: string } {
-  if (
-    typeof sentAt !== 'string' ||
-    Number.isNaN(Date.parse(sentAt)) ||
-    typeof id !== 'string' ||
-    !UUID.test(id)
-  ) {
-    throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_CURSOR', 'cursor is not valid');
-  }
-  return { sentAt, id };
 }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -7,7 +7,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AppError } from '../common/app-error';
-import { decodeCursor, Page, toPage } from '../common/pagination';
+import { CursorCodec, isRowId } from '../common/cursor';
+import { Page, toPage } from '../common/pagination';
 import {
   ListWebhookEventsQuery,
   WebhookEventDto,
@@ -31,13 +32,8 @@ function toDto(row: InboxRow): WebhookEventDto {
   };
 }
 
-const MAX_BIGINT = 2n ** 63n - 1n;
-
-/** `value` when it is an event id the bigint column can hold, else null (never a database error). */
-function eventId(value: unknown): string | null {
-  if (typeof value !== 'string' || !/^[1-9]\d{0,18}$/.test(value)) return null;
-  return BigInt(value) <= MAX_BIGINT ? value : null;
-}
+/** Stored events, oldest first: (event id). */
+const EVENT_CURSOR = new CursorCodec(['id']);
 
 @ApiTags('operations')
 @ApiBearerAuth()
@@ -54,13 +50,9 @@ export class WebhookEventsController {
     description: 'stored events that are not (yet) processed, oldest first',
   })
   async list(@Query() query: ListWebhookEventsQuery): Promise<Page<WebhookEventDto>> {
-    const [after] = decodeCursor(query.cursor, 1) ?? [null];
-    const afterId = after === null ? null : eventId(after);
-    if (after !== null && afterId === null) {
-      throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_CURSOR', 'cursor is not valid');
-    }
+    const [afterId] = EVENT_CURSOR.decode(query.cursor) ?? [null];
     const rows = await this.inbox.list(query.status, query.limit + 1, afterId);
-    return toPage(rows, query.limit, toDto, (row) => [row.id]);
+    return toPage(rows, query.limit, toDto, (row) => EVENT_CURSOR.encode([row.id]));
   }
 
   @Post(':id/retry')
@@ -71,7 +63,7 @@ export class WebhookEventsController {
   })
   @ApiNotFoundResponse()
   async retry(@Param('id') id: string): Promise<WebhookEventDto> {
-    const row = eventId(id) === null ? null : await this.inbox.requeue(id, PUBLISH_LEASE_MS);
+    const row = !isRowId(id) ? null : await this.inbox.requeue(id, PUBLISH_LEASE_MS);
     if (!row) throw AppError.notFound(`webhook event ${id}`);
     this.processor.enqueue([toStoredEvent(row)]); // unknown events stay as they are
     return toDto(row);

@@ -1,6 +1,6 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
-import { AppError } from '../../common/app-error';
-import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { Injectable } from '@nestjs/common';
+import { CursorCodec } from '../../common/cursor';
+import { Page, toPage } from '../../common/pagination';
 import type { ScoreType } from '../template/survey-template';
 import { splitRange, type InstantRange } from './day-range';
 import {
@@ -46,6 +46,9 @@ export interface Comment {
 }
 
 type Counts = Record<number, number>;
+
+/** Comments, newest first: (submittedAt, answer id). */
+const COMMENT_CURSOR = new CursorCodec(['instant', 'id']);
 
 /** GET /api/scores and its trend and comments: counts from the repository, arithmetic from score-calculator. */
 @Injectable()
@@ -95,8 +98,8 @@ export class ScoresService {
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<Comment>> {
-    const key = decodeCursor(cursor, 2);
-    const after = key === null ? null : readKey(key);
+    const position = COMMENT_CURSOR.decode(cursor);
+    const after = position && { submittedAt: position[0].toISOString(), id: position[1] };
     const rows = await this.scores.comments(filter, range, limit + 1, after);
     return toPage(
       rows,
@@ -109,22 +112,7 @@ export class ScoresService {
         text,
         submittedAt: submittedAt.toISOString(),
       }),
-      (row) => [row.submittedAt.toISOString(), row.id],
+      (row) => COMMENT_CURSOR.encode([row.submittedAt, row.id]),
     );
   }
-}
-
-function readKey([submittedAt, id]: (string | number | null)[]): {
-  submittedAt: string;
-  id: string;
-} {
-  if (
-    typeof submittedAt !== 'string' ||
-    Number.isNaN(Date.parse(submittedAt)) ||
-    typeof id !== 'string' ||
-    !/^\d{1,19}$/.test(id)
-  ) {
-    throw new AppError(HttpStatus.BAD_REQUEST, 'INVALID_CURSOR', 'cursor is not valid');
-  }
-  return { submittedAt, id };
 }
