@@ -15,6 +15,10 @@ export const LATEST_INSTANT = new Date('9999-12-31T23:59:59.999Z');
  */
 export const LATEST_RANGE_BOUND = new Date('9999-12-31T00:00:00.000Z');
 
+/** What the OpenAPI document says of every `from` / `to`. */
+export const RANGE_BOUND_NOTE =
+  'ISO 8601 date or date-time, UTC unless zoned, 0001-01-01 to 9999-12-31';
+
 /** Whether a (valid) date lies in [EARLIEST_INSTANT, LATEST_INSTANT]. */
 export function isStorableInstant(date: Date): boolean {
   const ms = date.getTime();

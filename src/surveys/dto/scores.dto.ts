@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../common/pagination';
 import { SCORE_TYPES, type ScoreType } from '../template/survey-template';
-import { IsInstant } from '../../common/instant';
+import { IsInstant, RANGE_BOUND_NOTE } from '../../common/instant';
 
 export const TREND_INTERVALS = ['day', 'week', 'month'] as const;
 
@@ -13,12 +13,18 @@ class RangeQuery {
   @MaxLength(128)
   pageId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'from ≤ submittedAt (ISO 8601, UTC)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: `from ≤ submittedAt (${RANGE_BOUND_NOTE})`,
+  })
   @IsOptional()
   @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'submittedAt < to (ISO 8601, UTC)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: `submittedAt < to (${RANGE_BOUND_NOTE})`,
+  })
   @IsOptional()
   @IsInstant()
   to?: string;
@@ -67,12 +73,12 @@ export class CommentsQuery extends ListQueryDto {
   @MaxLength(80)
   questionId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', description: RANGE_BOUND_NOTE })
   @IsOptional()
   @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ format: 'date-time', description: RANGE_BOUND_NOTE })
   @IsOptional()
   @IsInstant()
   to?: string;

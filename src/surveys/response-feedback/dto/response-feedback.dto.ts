@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsInstant } from '../../../common/instant';
+import { IsInstant, RANGE_BOUND_NOTE } from '../../../common/instant';
 
 export class ResponseFeedbackQuery {
   @ApiPropertyOptional({ description: 'only this Page; default: every Page' })
@@ -9,12 +9,18 @@ export class ResponseFeedbackQuery {
   @MaxLength(128)
   pageId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'from ≤ time of the latest feedback' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: `from ≤ time of the latest feedback (${RANGE_BOUND_NOTE})`,
+  })
   @IsOptional()
   @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'time of the latest feedback < to' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: `time of the latest feedback < to (${RANGE_BOUND_NOTE})`,
+  })
   @IsOptional()
   @IsInstant()
   to?: string;
