@@ -39,7 +39,17 @@ const BAD_ID_CURSORS = [
   ...BAD_IDS.map((id) => cursorOf([TIME, id])),
 ];
 /** Query values no parameter takes as is, but that some (ids, filters) may read as "nothing found". */
-const ODD_VALUES = ['', '-1', '9223372036854775808', 'x'.repeat(2000), '%ZZ', '%E0%A4%A', '☃'];
+const ODD_VALUES = [
+  '',
+  '-1',
+  '9223372036854775808',
+  'x'.repeat(2000),
+  '%ZZ',
+  '%E0%A4%A',
+  '%ED%A0%80', // a lone surrogate, as UTF-8
+  '%C0%80', // an overlong NUL
+  '☃',
+];
 
 interface Operation {
   method: string;
@@ -306,6 +316,19 @@ describe('client garbage on every /api route', () => {
       });
       expect(answer.status).toBe(400);
       expect(answer.body.code).toBe('INVALID_JSON');
+      const { rows } = await t.prisma.pool.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM surveys',
+      );
+      expect(rows[0].n).toBe('0');
+    });
+
+    it('does refuse NUL in a body string before any route reads it, and store nothing', async () => {
+      const answer = await send('POST', '/api/surveys', {
+        body: JSON.stringify({ pageId: PAGE_ID, recipientId: `${USER_ID}\u0000`, type: 'csat' }),
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe('VALIDATION_FAILED');
+      expect(answer.body.message).toEqual(['recipientId must not contain NUL characters']);
       const { rows } = await t.prisma.pool.query<{ n: string }>(
         'SELECT count(*)::text AS n FROM surveys',
       );
