@@ -1,3 +1,5 @@
+import { PermanentEventError } from './permanent-event.error';
+
 /**
  * When an event happened: the one rule every event follows (the parser applies it; handlers only
  * read `event.timestamp`). Meta documents epoch milliseconds, but real payloads also carry epoch
@@ -36,8 +38,23 @@ export function plausibleEpochMs(value: unknown, now: number): number | null {
 
 /**
  * The event's time in epoch milliseconds: its own `timestamp` when plausible, else its entry's
- * `time` (already read with plausibleEpochMs), else 0, which means "no time".
+ * `time` (already read with plausibleEpochMs), else 0, which means "no time" and which handlers
+ * that need one refuse as permanent.
  */
 export function occurredAtMs(timestamp: unknown, entryTime: number | null, now: number): number {
   return plausibleEpochMs(timestamp, now) ?? entryTime ?? 0;
+}
+
+/**
+ * The event's time as a Date, for handlers that store it. An event without one (timestamp 0, see
+ * occurredAtMs) can never be placed in time: PermanentEventError, so it is set aside at once.
+ */
+export function eventDate(event: { readonly timestamp: number }): Date {
+  const at = new Date(event.timestamp);
+  if (!(event.timestamp > 0) || Number.isNaN(at.getTime())) {
+    throw new PermanentEventError(
+      `no plausible time: timestamp and entry.time are missing or out of range (${event.timestamp})`,
+    );
+  }
+  return at;
 }
