@@ -754,6 +754,9 @@ describe('parseDelivery', () => {
       expect(event.context.object).toBe('instagram');
       const missing = ofKind(single({ entry: [{ messaging: [message] }] }), 'unknown');
       expect(missing.data.reason).toBe('object:<missing>');
+      // Stored with the event: bounded, however long the sender's `object`.
+      const long = { ...body, object: 'x'.repeat(100_000) };
+      expect(ofKind(single(long), 'unknown').data.reason).toBe(`object:${'x'.repeat(493)}`);
     });
 
     it('does keep a delivery without entries as one unknown event holding the whole body', () => {

@@ -228,8 +228,14 @@ function describeUnrecognised(raw: JsonObject): string {
   return `unrecognised event: ${shown.join(', ')}${keys.length > 5 ? ', ...' : ''}`;
 }
 
+/** Reasons are stored with every unknown event: bounded, whatever the sender put in `object`. */
+const MAX_REASON_LENGTH = 500;
+
 function unknownEvent(envelope: Envelope, reason: string): UnknownMessengerEvent {
-  return new UnknownMessengerEvent({ ...envelope, data: { reason } });
+  return new UnknownMessengerEvent({
+    ...envelope,
+    data: { reason: reason.slice(0, MAX_REASON_LENGTH) },
+  });
 }
 
 /** The event of `EventClass` with `data`, or an unknown event when the payload was unreadable. */
@@ -349,7 +355,6 @@ const MESSAGING_FIELDS = new Set([
   'messaging_seen',
   'response_feedback',
   'send_cart',
-  'standby',
 ]);
 
 function parseChange(change: JsonObject, envelope: Envelope): AnyMessengerEvent {
