@@ -260,6 +260,38 @@ describe('POST /api/surveys', () => {
       });
     });
 
+    it('measures the window from a message timed in seconds (lead ads), not from 1970', async () => {
+      const recipientId = await customer(null);
+      const seconds = Math.floor((Date.now() - HOUR) / 1000);
+      const res = await t.deliver({
+        object: 'page',
+        entry: [
+          {
+            id: PAGE,
+            time: seconds,
+            messaging: [
+              {
+                sender: { id: recipientId },
+                recipient: { id: PAGE },
+                timestamp: seconds,
+                message: { mid: `m_seconds_${recipientId}`, text: 'I filled in your form' },
+              },
+            ],
+          },
+        ],
+      });
+      expect(res.status).toBe(200);
+      const conversations = t.app.get(ConversationsService);
+      await eventually(async () =>
+        expect(await conversations.lastInboundAt(PAGE, recipientId)).toEqual(
+          new Date(seconds * 1000),
+        ),
+      );
+      const sent = await send({ recipientId, type: 'csat' });
+      expect(sent.status).toBe(201);
+      expect(await readJson(sent)).toMatchObject({ messagingType: 'RESPONSE', tag: null });
+    });
+
     it('refuses with 422 past 7 days and sends and keeps nothing', async () => {
       const recipientId = await customer(7 * DAY + 60_000);
       const res = await send({ recipientId, type: 'csat' });

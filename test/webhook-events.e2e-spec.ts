@@ -68,6 +68,8 @@ describe(WebhookEventsController.name, () => {
         status: 'dead',
         attempts: 3,
         lastError: 'Error: handler refused m_poison',
+        // A plain error is transient: dead only once every attempt is spent.
+        reason: 'gave up after 3 attempts: Error: handler refused m_poison',
         receivedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       });
       // Dead is final: the sweeper no longer takes it.
@@ -91,6 +93,11 @@ describe(WebhookEventsController.name, () => {
         ]);
       });
       expect(await listed('dead', 'm_poison')).toBeUndefined();
+      const { rows } = await t.prisma.pool.query<{ reason: string | null }>(
+        'SELECT reason FROM webhook_events WHERE id = $1::bigint',
+        [poisonId],
+      );
+      expect(rows).toEqual([{ reason: null }]);
     });
 
     it('does accept a retry of a processed event and process it again', async () => {
@@ -146,6 +153,13 @@ describe(WebhookEventsController.name, () => {
       expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
       expect(unknownIds).toEqual(['998', '999', '1000', '1001', '1002']);
       expect(pages.flat()).toEqual(unknownIds);
+    });
+
+    it('does show why each unknown event is unknown', async () => {
+      const { items } = await listEvents(t, 'status=unknown&limit=500');
+      expect(items.map((item) => item.reason)).toEqual(
+        unknownIds.map(() => 'unrecognised event: not_a_kind_yet'),
+      );
     });
 
     it('does list every event not processed when no status is given', async () => {

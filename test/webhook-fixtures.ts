@@ -95,6 +95,7 @@ export interface ListedEvent {
   status: string;
   attempts: number;
   lastError: string | null;
+  reason: string | null;
   receivedAt: string;
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnMessengerEvent } from '../events/event-bus';
+import { PermanentEventError } from '../events/permanent-event.error';
 import {
   AccountLinkingEvent,
   CartReceivedEvent,
@@ -66,7 +67,8 @@ export class ConversationEventsHandler {
   }
 
   private async store(event: MessengerEvent, data: object): Promise<void> {
-    if (event.pageId === null) throw new Error(`${event.kind} event without a Page id`);
+    if (event.pageId === null)
+      throw new PermanentEventError(`${event.kind} event without a Page id`);
     await this.events.insert({
       eventKey: dedupeKey(event),
       pageId: event.pageId,

@@ -1,5 +1,6 @@
 import { parseDelivery } from '../webhook/messenger-event.parser';
 import { MessageEchoEvent, MessageReceivedEvent } from '../events/messenger-events';
+import { PermanentEventError } from '../events/permanent-event.error';
 import { conversationOf, eventTime, receiptTime, toMessageRow } from './message-row';
 
 const PAGE = '111';
@@ -38,7 +39,7 @@ describe('toMessageRow', () => {
     const event = parseOne({
       sender: { id: PAGE },
       recipient: { id: USER },
-      timestamp: 10,
+      timestamp: 1_700_000_000_010,
       message: { mid: 'm_2', is_echo: true, app_id: 42, metadata: 'meta', text: 'answer' },
     }) as MessageEchoEvent;
     expect(toMessageRow(event)).toMatchObject({
@@ -54,7 +55,7 @@ describe('toMessageRow', () => {
     const event = parseOne({
       sender: { id: USER },
       recipient: { id: PAGE },
-      timestamp: 10,
+      timestamp: 1_700_000_000_010,
       message: {
         mid: 'm_3',
         text: "ok (replied to - 'x')",
@@ -70,6 +71,10 @@ describe('conversationOf', () => {
   it('does refuse an event that names no Page or no customer', () => {
     expect(() => conversationOf({ kind: 'message', pageId: null, userId: USER })).toThrow(/Page/);
     expect(() => conversationOf({ kind: 'read', pageId: PAGE, userId: null })).toThrow(/customer/);
+    // Never placeable, so not worth a retry.
+    expect(() => conversationOf({ kind: 'read', pageId: PAGE, userId: null })).toThrow(
+      PermanentEventError,
+    );
     expect(conversationOf({ kind: 'read', pageId: PAGE, userId: USER })).toEqual({
       pageId: PAGE,
       userId: USER,
@@ -86,5 +91,7 @@ describe('eventTime and receiptTime', () => {
 
   it('does refuse a time a date cannot hold', () => {
     expect(() => eventTime({ timestamp: 9e15 })).toThrow(/out of range/);
+    // 0 is the parser's "no plausible time".
+    expect(() => eventTime({ timestamp: 0 })).toThrow(PermanentEventError);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Pure mappings from Messenger events to the rows the conversations repositories store. Events
- * that cannot be placed in a conversation throw: the event is then failed, retried and finally
- * dead, where an operator sees it, instead of being dropped.
+ * that cannot be placed in a conversation throw PermanentEventError: the event is then dead at
+ * once, with its reason, where an operator sees it, instead of being dropped or retried.
  */
 import type {
   MessageAttachment,
@@ -10,6 +10,8 @@ import type {
   MessengerEvent,
 } from '../events/messenger-events';
 import type { JsonObject } from '../events/messenger-events';
+import { eventDate } from '../events/event-time';
+import { PermanentEventError } from '../events/permanent-event.error';
 
 export type MessageDirection = 'inbound' | 'outbound';
 
@@ -32,9 +34,7 @@ export interface MessageRow {
 
 /** The event's own time (its `timestamp`, else `entry.time`), as the parser chose it. */
 export function eventTime(event: Pick<MessengerEvent, 'timestamp'>): Date {
-  const at = new Date(event.timestamp);
-  if (Number.isNaN(at.getTime())) throw new Error(`timestamp ${event.timestamp} is out of range`);
-  return at;
+  return eventDate(event);
 }
 
 /** The Page and the customer of an event that belongs to a conversation. */
@@ -42,8 +42,11 @@ export function conversationOf(event: Pick<MessengerEvent, 'pageId' | 'userId' |
   pageId: string;
   userId: string;
 } {
-  if (event.pageId === null) throw new Error(`${event.kind} event without a Page id`);
-  if (event.userId === null) throw new Error(`${event.kind} event without a customer id`);
+  // Never placeable: set aside at once rather than retried (PermanentEventError).
+  if (event.pageId === null) throw new PermanentEventError(`${event.kind} event without a Page id`);
+  if (event.userId === null) {
+    throw new PermanentEventError(`${event.kind} event without a customer id (sender)`);
+  }
   return { pageId: event.pageId, userId: event.userId };
 }
 

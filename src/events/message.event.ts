@@ -115,8 +115,13 @@ function readAttachment(attachment: JsonObject): MessageAttachment {
   const product = objectField(payload, 'product');
   return {
     type: stringField(attachment, 'type'),
-    // Before webhook v6.0 a fallback carried its url and title on the attachment itself.
-    url: stringField(payload, 'url') ?? stringField(attachment, 'url'),
+    // Before webhook v6.0 a fallback carried its url and title on the attachment itself, the
+    // link spelled `URL` by some versions.
+    url:
+      stringField(payload, 'url') ??
+      stringField(attachment, 'url') ??
+      stringField(attachment, 'URL') ??
+      stringField(payload, 'URL'),
     title: stringField(payload, 'title') ?? stringField(attachment, 'title'),
     stickerId: idField(payload, 'sticker_id'),
     coordinates: lat !== null && long !== null ? { lat, long } : null,

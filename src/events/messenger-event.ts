@@ -8,7 +8,7 @@ export interface EventContext {
   /** `entry[].id`: the Page the entry is about, when it said so. */
   pageId: string | null;
   source: EventSource;
-  /** `entry[].time` in epoch milliseconds, when it was a number. */
+  /** `entry[].time` in epoch milliseconds, when it was a plausible time (event-time.ts). */
   entryTime: number | null;
 }
 
@@ -56,7 +56,10 @@ export abstract class MessengerEvent<TData = unknown> {
   readonly pageId: string | null;
   /** The customer: a PSID, or the `user_ref` of chat plugin and checkbox users who have none yet. */
   readonly userId: string | null;
-  /** Epoch milliseconds: the event's own `timestamp`, else `entry.time`, else 0. */
+  /**
+   * Epoch milliseconds: the event's own `timestamp`, else `entry.time`, each only when plausible
+   * (seconds read as such), else 0 for "no time" (occurredAtMs in event-time.ts, the one rule).
+   */
   readonly timestamp: number;
   /** The event object exactly as received (see the parser for values that were not objects). */
   readonly raw: JsonObject;

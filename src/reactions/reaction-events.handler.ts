@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnMessengerEvent } from '../events/event-bus';
+import { eventDate } from '../events/event-time';
+import { PermanentEventError } from '../events/permanent-event.error';
 import { ReactionReceivedEvent } from '../events/messenger-events';
 import { dedupeKey } from '../webhook/messenger-event.parser';
 import { ReactionRepository } from './reaction.repository';
@@ -15,7 +17,9 @@ export class ReactionEventsHandler {
 
   @OnMessengerEvent(ReactionReceivedEvent)
   async onReaction(event: ReactionReceivedEvent): Promise<void> {
-    if (event.userId === null) throw new Error('reaction without a customer (sender.id)');
+    if (event.userId === null) {
+      throw new PermanentEventError('reaction without a customer (sender.id)');
+    }
     await this.reactions.record({
       eventKey: dedupeKey(event),
       mid: event.data.mid,
@@ -24,7 +28,7 @@ export class ReactionEventsHandler {
       action: event.data.action,
       reaction: event.data.reaction,
       emoji: event.data.emoji,
-      at: new Date(event.timestamp),
+      at: eventDate(event),
     });
   }
 }

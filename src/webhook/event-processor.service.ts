@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
+import { assertProcessable, PermanentEventError } from '../events/permanent-event.error';
 import { InboxRepository } from './inbox.repository';
 import { InboxWriter, StoredEvent } from './inbox-writer.service';
 
@@ -20,6 +21,30 @@ const INTAKE_PRESSED = 16;
 const TRICKLE_MS = 10;
 export const MAX_QUEUED = 20_000;
 const MARK_BATCH = 500;
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * PostgreSQL error classes that depend only on the data written, so that trying again cannot
+ * help: 22 data exception (a value out of range, a character the encoding refuses) and 54 program
+ * limit exceeded (a value too large for an index). Connection failures, timeouts, deadlocks and
+ * the rest stay transient and are retried.
+ */
+const PERMANENT_SQLSTATE = /^(?:22|54)[0-9A-Z]{3}$/;
+
+/**
+ * Why the event of this failure can never be processed, or null when the failure is transient.
+ * The one place that decides; handlers only throw PermanentEventError or let errors through.
+ */
+export function permanentReason(error: unknown): string | null {
+  if (error instanceof PermanentEventError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && PERMANENT_SQLSTATE.test(code)) {
+    return `the database refused the event's data (${code}): ${errorText(error).slice(0, 300)}`;
+  }
+  return null;
+}
 
 /**
  * Publishes stored events on the bus and records each outcome on the event: processed (in
@@ -147,9 +172,12 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
 
   private async handle({ id, event }: StoredEvent): Promise<void> {
     try {
+      assertProcessable(event);
       await this.bus.publish(event);
     } catch (error) {
-      await this.recordFailure(id, error);
+      const permanent = permanentReason(error);
+      if (permanent === null) await this.recordFailure(id, error);
+      else await this.recordDead(id, error, permanent);
       return;
     }
     this.processed.push(id);
@@ -162,8 +190,19 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     else this.markTimer ??= setTimeout(() => void this.flushOutcomes(), 20);
   }
 
+  /** An event no attempt can process: dead at once, with why, for an operator to look at. */
+  private async recordDead(id: string, error: unknown, reason: string): Promise<void> {
+    try {
+      await this.inbox.markDead(id, errorText(error), reason);
+    } catch (markError) {
+      // Still pending under its lease: the sweeper tries it again and it fails the same way.
+      this.logger.error(`could not set event ${id} aside: ${String(markError)}`);
+    }
+    this.logger.warn(`event ${id} can never be processed: ${reason}`);
+  }
+
   private async recordFailure(id: string, error: unknown): Promise<void> {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message = errorText(error);
     try {
       // Jitter spreads the retries of events that failed together (a database blip).
       const jitter = 0.5 + Math.random();

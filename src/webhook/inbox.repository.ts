@@ -30,6 +30,8 @@ export interface InboxRow {
   status: InboxStatus;
   attempts: number;
   lastError: string | null;
+  /** Why the event is unknown, failed or dead; null otherwise. */
+  reason: string | null;
   receivedAt: Date;
 }
 
@@ -44,14 +46,17 @@ const asText = (value: string | null): string | null => value?.replace(/\0/g, '\
 const asBigint = (value: number | null): number | null =>
   Number.isSafeInteger(value) ? value : null;
 
-/** Epoch milliseconds that both a JS Date and `timestamptz` can hold (4713 BC to 275759 AD). */
-const MIN_TIME_MS = Date.UTC(-4712, 0, 1);
+/**
+ * Epoch milliseconds that both a JS Date and `timestamptz` can hold (up to 275759 AD); 0 is the
+ * parser's "no plausible time" (event-time.ts), stored as the time received.
+ */
 const MAX_TIME_MS = 8.64e15;
 const asTimeMs = (value: number): number | null =>
-  value >= MIN_TIME_MS && value <= MAX_TIME_MS ? value : null;
+  value > 0 && value <= MAX_TIME_MS ? value : null;
 
 const ROW_COLUMNS = `id::text, kind, object, source, page_id AS "pageId", user_id AS "userId",
-  entry_time::text AS "entryTime", payload, status, attempts, last_error AS "lastError", received_at AS "receivedAt"`;
+  entry_time::text AS "entryTime", payload, status, attempts, last_error AS "lastError", reason,
+  received_at AS "receivedAt"`;
 
 /** The webhook inbox: deliveries and their events, and each event's processing state. */
 @Injectable()
@@ -84,14 +89,15 @@ export class InboxRepository {
          SELECT id, object, body, event_count FROM input
        )
        INSERT INTO webhook_events (delivery_id, dedupe_key, kind, object, source, page_id, user_id, entry_time,
-                                   occurred_at, payload, status, next_attempt_at)
+                                   occurred_at, payload, status, next_attempt_at, reason)
        SELECT input.id, e.dedupe_key, e.kind, e.object, e.source, e.page_id, e.user_id, e.entry_time,
               coalesce(to_timestamp(e.occurred_ms / 1000.0), now()), e.payload::jsonb,
               CASE WHEN e.kind = 'unknown' THEN 'unknown' ELSE 'pending' END::"WebhookEventStatus",
-              now() + make_interval(secs => CASE WHEN input.leased THEN $14::int ELSE 0 END / 1000.0)
+              now() + make_interval(secs => CASE WHEN input.leased THEN $14::int ELSE 0 END / 1000.0),
+              left(e.reason, 500)
        FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                   $11::bigint[], $12::float8[], $13::text[]) WITH ORDINALITY
-            AS e(ord, dedupe_key, kind, object, source, page_id, user_id, entry_time, occurred_ms, payload, n)
+                   $11::bigint[], $12::float8[], $13::text[], $16::text[]) WITH ORDINALITY
+            AS e(ord, dedupe_key, kind, object, source, page_id, user_id, entry_time, occurred_ms, payload, reason, n)
        JOIN input ON input.ord = e.ord
        -- Ids in the order of the events in their deliveries, whatever join the planner picks.
        ORDER BY e.n
@@ -113,6 +119,8 @@ export class InboxRepository {
         events.map((e) => JSON.stringify(e.payload)),
         leaseMs,
         deliveries.map((d) => d.leased),
+        // The parser's reason for an unknown event; the others get theirs when they fail.
+        events.map((e) => (e.event.kind === 'unknown' ? asText(e.event.data.reason) : null)),
       ],
     });
     return new Map(rows.map((row) => [row.dedupe_key, row.id]));
@@ -121,7 +129,8 @@ export class InboxRepository {
   async markProcessed(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.prisma.pool.query(
-      `UPDATE webhook_events SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL
+      `UPDATE webhook_events SET status = 'processed', processed_at = now(), attempts = attempts + 1, last_error = NULL,
+         reason = NULL
        WHERE id = ANY($1::bigint[])`,
       [ids],
     );
@@ -143,9 +152,21 @@ export class InboxRepository {
        SET attempts = attempts + 1,
            status = CASE WHEN attempts + 1 >= $3 THEN 'dead' ELSE 'failed' END::"WebhookEventStatus",
            last_error = left($2, 4000),
+           reason = CASE WHEN attempts + 1 >= $3 THEN 'gave up after ' || (attempts + 1) || ' attempts: ' ELSE '' END
+                    || left($2, 500),
            next_attempt_at = now() + make_interval(secs => least(3600000, $4::float8 * power(2, attempts)) * $5::float8 / 1000.0)
        WHERE id = $1::bigint`,
       [id, error, maxAttempts, baseDelayMs, jitter],
+    );
+  }
+
+  /** Sets aside an event that can never be processed: dead at this attempt, with why. */
+  async markDead(id: string, error: string, reason: string): Promise<void> {
+    await this.prisma.pool.query(
+      `UPDATE webhook_events
+       SET attempts = attempts + 1, status = 'dead', last_error = left($2, 4000), reason = left($3, 500)
+       WHERE id = $1::bigint`,
+      [id, error, reason],
     );
   }
 
@@ -192,7 +213,8 @@ export class InboxRepository {
   async requeue(id: string, leaseMs: number): Promise<InboxRow | null> {
     const { rows } = await this.prisma.pool.query<InboxRow>(
       `UPDATE webhook_events
-       SET status = CASE WHEN kind = 'unknown' THEN status ELSE 'pending' END, attempts = 0, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000.0)
+       SET status = CASE WHEN kind = 'unknown' THEN status ELSE 'pending' END, attempts = 0,
+           reason = CASE WHEN kind = 'unknown' THEN reason END, next_attempt_at = now() + make_interval(secs => $2::float8 / 1000.0)
        WHERE id = $1::bigint RETURNING ${ROW_COLUMNS}`,
       [id, leaseMs],
     );

@@ -189,6 +189,28 @@ describe('parseDelivery', () => {
       expect(event.timestamp).toBe(1583173666767);
     });
 
+    it('does read the link of a legacy fallback attachment spelled URL', () => {
+      // Before webhook v6.0: url and title on the attachment, the link spelled `URL`.
+      const legacy = {
+        type: 'fallback',
+        title: 'TAHITI - Heaven on Earth',
+        URL: 'https://www.facebook.com/l.php?u=https%3A%2F%2Fyoutu.be%2Fbbo_fZAjIhg',
+        payload: null,
+      };
+      const event = single(delivery([inbound({ message: { mid: 'm_1', attachments: [legacy] } })]));
+      expect(ofKind(event, 'message').data.attachments).toEqual([
+        {
+          type: 'fallback',
+          url: legacy.URL,
+          title: 'TAHITI - Heaven on Earth',
+          stickerId: null,
+          coordinates: null,
+          product: null,
+          payload: null,
+        },
+      ]);
+    });
+
     it('does keep the Shops product referral of a message', () => {
       const event = ofKind(single(fixture('shops-referral-message.json')), 'message');
       expect(event.data.referral).toEqual({ product: { id: '<PRODUCT_ID>' } });
@@ -493,6 +515,80 @@ describe('parseDelivery', () => {
       });
     });
 
+    it("does read the App Dashboard's Test button (a messages change) as the message it holds", () => {
+      const value = {
+        sender: { id: USER },
+        recipient: { id: PAGE },
+        timestamp: '1527459824',
+        message: { mid: 'test_message_id', text: 'test_message' },
+      };
+      const change = { field: 'messages', value };
+      const body = { object: 'page', entry: [{ id: '0', time: 1527459824, changes: [change] }] };
+      const event = ofKind(single(body), 'message');
+      expect(event).toMatchObject({ pageId: PAGE, userId: USER, timestamp: 1527459824000 });
+      expect(event.data).toMatchObject({ mid: 'test_message_id', text: 'test_message' });
+      // Stored as received: the change, so that parsing it again gives the same event.
+      expect(event.raw).toBe(change);
+      expect(event.context).toEqual({
+        object: 'page',
+        pageId: '0',
+        source: 'changes',
+        entryTime: 1527459824000,
+      });
+      expect(parseEvent(event.raw, event.context)).toEqual(event);
+    });
+
+    it.each([
+      ['messaging_postbacks', { postback: { title: 'Start', payload: 'GET_STARTED' } }, 'postback'],
+      ['message_reads', { read: { watermark: 1527459824000 } }, 'read'],
+      [
+        'message_reactions',
+        { reaction: { mid: 'm_1', action: 'react', reaction: 'love' } },
+        'reaction',
+      ],
+      [
+        'messaging_referrals',
+        { referral: { ref: 'ad', source: 'ADS', type: 'OPEN_THREAD' } },
+        'referral',
+      ],
+      ['message_echoes', { message: { mid: 'm_echo', is_echo: true, text: 'hi' } }, 'message_echo'],
+    ])('does read a %s change as its messaging event', (field, fields, kind) => {
+      const value = {
+        sender: { id: USER },
+        recipient: { id: PAGE },
+        timestamp: TIMESTAMP,
+        ...fields,
+      };
+      const event = single(delivery([{ field, value }], 'changes'));
+      expect(event.kind).toBe(kind);
+      expect(event.context.source).toBe('changes');
+      expect(event.timestamp).toBe(TIMESTAMP);
+    });
+
+    it('does keep a messaging change whose value is not a messaging event as unknown, with why', () => {
+      const events = parseDelivery(
+        delivery(
+          [
+            { field: 'messages', value: { sender: { id: USER }, something_else: {} } },
+            { field: 'messages', value: 'x' },
+          ],
+          'changes',
+        ),
+      );
+      expect(events.map((event) => ofKind(event, 'unknown').data.reason)).toEqual([
+        'unrecognised event: something_else',
+        'change:messages',
+      ]);
+      // An Instagram change is still another object's event.
+      const instagram = single({
+        object: 'instagram',
+        entry: [
+          { id: PAGE, time: ENTRY_TIME, changes: [{ field: 'messages', value: inbound({}) }] },
+        ],
+      });
+      expect(ofKind(instagram, 'unknown').data.reason).toBe('object:instagram');
+    });
+
     it('does keep unknown kinds, unknown change fields and unreadable payloads as unknown', () => {
       const messaging = parseDelivery(
         delivery([
@@ -572,8 +668,73 @@ describe('parseDelivery', () => {
       expect(single({ object: 'page', entry: [{ id: PAGE, messaging: [event] }] }).timestamp).toBe(
         0,
       );
-      const stringTime = { ...event, timestamp: '1700000000123' };
-      expect(single(delivery([stringTime])).timestamp).toBe(ENTRY_TIME);
+      const notATime = { ...event, timestamp: 'yesterday' };
+      expect(single(delivery([notATime])).timestamp).toBe(ENTRY_TIME);
+    });
+
+    describe('event time', () => {
+      const NOW = Date.UTC(2026, 11, 3, 12, 0, 0);
+      const at = (timestamp: unknown, time: unknown = ENTRY_TIME): number => {
+        const event = inbound({ timestamp, message: { mid: 'm_1' } });
+        const body = { object: 'page', entry: [{ id: PAGE, time, messaging: [event] }] };
+        const events = parseDelivery(body, NOW);
+        expect(events).toHaveLength(1);
+        return events[0].timestamp;
+      };
+
+      it('does read a timestamp in seconds (lead ads, some referrals) as milliseconds', () => {
+        expect(at(1700000000)).toBe(1700000000000);
+        expect(at(1700000000.5)).toBe(1700000000500);
+        expect(new Date(at(1764763200)).getUTCFullYear()).toBe(2025);
+      });
+
+      it('does read numeric strings, in milliseconds or seconds', () => {
+        expect(at('1700000000123')).toBe(1700000000123);
+        expect(at('1700000000')).toBe(1700000000000);
+        expect(at(' 1700000000')).toBe(ENTRY_TIME);
+        expect(at('1e12')).toBe(ENTRY_TIME);
+      });
+
+      it.each([
+        ['before 2004', Date.UTC(2003, 11, 31)],
+        ['a day and more ahead', NOW + 25 * 60 * 60 * 1000],
+        ['far in the future', 8.64e15 + 1],
+        ['negative', -1],
+        ['zero', 0],
+        ['too small to be seconds either', 12345],
+        ['not a number', { seconds: 1 }],
+      ])('does fall back to entry.time for a timestamp %s', (_name, timestamp) => {
+        expect(at(timestamp)).toBe(ENTRY_TIME);
+      });
+
+      it('does accept a timestamp a few hours ahead (clock drift)', () => {
+        expect(at(NOW + 3 * 60 * 60 * 1000)).toBe(NOW + 3 * 60 * 60 * 1000);
+      });
+
+      it('does read entry.time in seconds too, and keep it in milliseconds in the context', () => {
+        const event = single({
+          object: 'page',
+          entry: [{ id: PAGE, time: '1700000000', messaging: [inbound({ timestamp: undefined })] }],
+        });
+        expect(event.context.entryTime).toBe(1700000000000);
+        expect(event.timestamp).toBe(1700000000000);
+      });
+
+      it('does leave 0 (no time) when neither the timestamp nor entry.time is plausible', () => {
+        expect(at(5, 7)).toBe(0);
+        expect(at(undefined, -1)).toBe(0);
+      });
+
+      it('does give a stored event the same time when it is parsed again', () => {
+        const body = {
+          object: 'page',
+          entry: [{ id: PAGE, time: 1700000001, messaging: [inbound({ timestamp: 1700000000 })] }],
+        };
+        const [first] = parseDelivery(body, NOW);
+        const again = parseEvent(first.raw, first.context, NOW + 1_000_000);
+        expect(again.timestamp).toBe(1700000000000);
+        expect(again).toEqual(first);
+      });
     });
 
     it('does fall back to entry.id for the Page when the recipient is missing', () => {
@@ -593,6 +754,9 @@ describe('parseDelivery', () => {
       expect(event.context.object).toBe('instagram');
       const missing = ofKind(single({ entry: [{ messaging: [message] }] }), 'unknown');
       expect(missing.data.reason).toBe('object:<missing>');
+      // Stored with the event: bounded, however long the sender's `object`.
+      const long = { ...body, object: 'x'.repeat(100_000) };
+      expect(ofKind(single(long), 'unknown').data.reason).toBe(`object:${'x'.repeat(493)}`);
     });
 
     it('does keep a delivery without entries as one unknown event holding the whole body', () => {
@@ -651,7 +815,8 @@ describe('parseDelivery', () => {
         'entry.standby[] is not an object',
         'entry.standby[] is not an object',
       ]);
-      expect(events[2]).toMatchObject({ pageId: PAGE, timestamp: 5, raw: { $unparsed: 'x' } });
+      // `time: 5` is no plausible time (event-time.ts): no time rather than 1970.
+      expect(events[2]).toMatchObject({ pageId: PAGE, timestamp: 0, raw: { $unparsed: 'x' } });
       expect(events[4].context.source).toBe('standby');
     });
 

@@ -8,11 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { writeCanonicalJson } from '../events/canonical-json';
+import { occurredAtMs, plausibleEpochMs } from '../events/event-time';
 import {
   Unreadable,
   idField,
   isJsonObject,
-  numberField,
   objectField,
   ownField,
   stringField,
@@ -63,7 +63,8 @@ import {
 
 /** Everything of an event but its data: where it came from, whose it is, when, and the raw object. */
 type Envelope = Omit<MessengerEventInit<never>, 'data'>;
-type Handler = (value: JsonObject, envelope: Envelope) => AnyMessengerEvent;
+/** `value` is the kind field's object, `event` the messaging object that holds it. */
+type Handler = (value: JsonObject, envelope: Envelope, event: JsonObject) => AnyMessengerEvent;
 
 // Values that are not event objects (a `null` entry, `messaging: "x"`, a body without entries) are
 // kept in this wrapper: `raw` stays an object, and the reason travels with it, so parsing the
@@ -86,7 +87,7 @@ function unparsedReason(raw: JsonObject): string | null {
 const SOURCES: readonly EventSource[] = ['messaging', 'standby', 'changes'];
 
 /** Every event of every entry, in order. Never throws, never drops anything. */
-export function parseDelivery(body: unknown): AnyMessengerEvent[] {
+export function parseDelivery(body: unknown, now = Date.now()): AnyMessengerEvent[] {
   const delivery = isJsonObject(body) ? body : null;
   const object = stringField(delivery, 'object') ?? '';
   const entries = ownField(delivery, 'entry');
@@ -98,46 +99,53 @@ export function parseDelivery(body: unknown): AnyMessengerEvent[] {
           ? 'delivery has no entries'
           : 'delivery has no entry array';
     const context: EventContext = { object, pageId: null, source: 'messaging', entryTime: null };
-    return [parseEvent(unparsed(body, reason), context)];
+    return [parseEvent(unparsed(body, reason), context, now)];
   }
-  return entries.flatMap((entry) => parseEntry(entry, object));
+  return entries.flatMap((entry) => parseEntry(entry, object, now));
 }
 
-function parseEntry(entry: unknown, object: string): AnyMessengerEvent[] {
+function parseEntry(entry: unknown, object: string, now: number): AnyMessengerEvent[] {
   const record = isJsonObject(entry) ? entry : null;
   const pageId = idField(record, 'id');
-  const entryTime = numberField(record, 'time');
+  // Kept as plausible milliseconds (or null), so that the stored context parses again alike.
+  const entryTime = plausibleEpochMs(ownField(record, 'time'), now);
   const at = (source: EventSource): EventContext => ({ object, pageId, source, entryTime });
   if (record === null) {
-    return [parseEvent(unparsed(entry, 'entry is not an object'), at('messaging'))];
+    return [parseEvent(unparsed(entry, 'entry is not an object'), at('messaging'), now)];
   }
 
   const sources = SOURCES.filter((source) => Object.hasOwn(record, source));
   if (sources.length === 0) {
     const reason = 'entry has no messaging, standby or changes';
-    return [parseEvent(unparsed(entry, reason), at('messaging'))];
+    return [parseEvent(unparsed(entry, reason), at('messaging'), now)];
   }
   return sources.flatMap((source) => {
     const items = record[source];
     if (!Array.isArray(items)) {
-      return [parseEvent(unparsed(items, `entry.${source} is not an array`), at(source))];
+      const reason = `entry.${source} is not an array`;
+      return [parseEvent(unparsed(items, reason), at(source), now)];
     }
     return items.map((item) => {
       const raw = isJsonObject(item) ? item : unparsed(item, `entry.${source}[] is not an object`);
-      return parseEvent(raw, at(source));
+      return parseEvent(raw, at(source), now);
     });
   });
 }
 
 /**
  * Parses one event with the context it was delivered in. parseDelivery is built on it, so a raw
- * event stored with its context parses again into an equal event.
+ * event stored with its context parses again into an equal event. `now` bounds how far in the
+ * future a plausible event time may lie (event-time.ts).
  */
-export function parseEvent(raw: JsonObject, context: EventContext): AnyMessengerEvent {
+export function parseEvent(
+  raw: JsonObject,
+  context: EventContext,
+  now = Date.now(),
+): AnyMessengerEvent {
   // The type says object, but a row read back from storage is only as sound as the database.
   const event = isJsonObject(raw) ? raw : unparsed(raw, 'event is not an object');
   try {
-    return classify(event, context);
+    return classify(event, context, now);
   } catch (error) {
     // JSON cannot make the readers throw; this keeps the promise for hostile objects (getters,
     // proxies) that a caller might pass in.
@@ -146,45 +154,67 @@ export function parseEvent(raw: JsonObject, context: EventContext): AnyMessenger
   }
 }
 
-function classify(raw: JsonObject, context: EventContext): AnyMessengerEvent {
+function classify(raw: JsonObject, context: EventContext, now: number): AnyMessengerEvent {
   const wrapped = unparsedReason(raw);
   if (wrapped !== null) {
     const timestamp = context.entryTime ?? 0;
     return unknownEvent({ context, raw, pageId: context.pageId, userId: null, timestamp }, wrapped);
   }
-  const envelope = inboundEnvelope(raw, context);
+  if (context.source === 'changes') {
+    // A change about a conversation carries a messaging object in its value (the App
+    // Dashboard's "Test" button sends `messages` this way): it is that messaging event.
+    const field = stringField(raw, 'field');
+    const value = objectField(raw, 'value');
+    if (context.object === 'page' && field !== null && MESSAGING_FIELDS.has(field) && value) {
+      return classifyMessaging(value, inboundEnvelope(raw, value, context, now));
+    }
+  }
+  const envelope = inboundEnvelope(raw, raw, context, now);
   if (context.object !== 'page') {
     return unknownEvent(envelope, `object:${context.object || '<missing>'}`);
   }
   if (context.source === 'changes') return parseChange(raw, envelope);
-
-  for (const [key, handler] of HANDLERS) {
-    if (!Object.hasOwn(raw, key)) continue;
-    const value = raw[key];
-    if (!isJsonObject(value)) return unknownEvent(envelope, `${key} is not an object`);
-    return handler(value, envelope);
-  }
-  return unknownEvent(envelope, describeUnrecognised(raw));
+  return classifyMessaging(raw, envelope);
 }
 
-/** Customer → Page: the sender is the customer (a PSID, or a user_ref from the chat plugin). */
-function inboundEnvelope(raw: JsonObject, context: EventContext): Envelope {
-  const sender = objectField(raw, 'sender');
+/** A messaging object (`entry.messaging[]`, `entry.standby[]`, or a change's value) by its kind field. */
+function classifyMessaging(event: JsonObject, envelope: Envelope): AnyMessengerEvent {
+  for (const [key, handler] of HANDLERS) {
+    if (!Object.hasOwn(event, key)) continue;
+    const value = event[key];
+    if (!isJsonObject(value)) return unknownEvent(envelope, `${key} is not an object`);
+    return handler(value, envelope, event);
+  }
+  return unknownEvent(envelope, describeUnrecognised(event));
+}
+
+/**
+ * Customer → Page: the sender is the customer (a PSID, or a user_ref from the chat plugin).
+ * `raw` is what is stored; `event` the messaging object inside it (the same object but for
+ * changes).
+ */
+function inboundEnvelope(
+  raw: JsonObject,
+  event: JsonObject,
+  context: EventContext,
+  now: number,
+): Envelope {
+  const sender = objectField(event, 'sender');
   return {
     context,
     raw,
-    pageId: idField(objectField(raw, 'recipient'), 'id') ?? context.pageId,
+    pageId: idField(objectField(event, 'recipient'), 'id') ?? context.pageId,
     userId: idField(sender, 'id') ?? stringField(sender, 'user_ref'),
-    timestamp: numberField(raw, 'timestamp') ?? context.entryTime ?? 0,
+    timestamp: occurredAtMs(ownField(event, 'timestamp'), context.entryTime, now),
   };
 }
 
 /** Page → customer (echoes): the Page is the sender and the customer the recipient. */
-function echoEnvelope(envelope: Envelope): Envelope {
-  const recipient = objectField(envelope.raw, 'recipient');
+function echoEnvelope(envelope: Envelope, event: JsonObject): Envelope {
+  const recipient = objectField(event, 'recipient');
   return {
     ...envelope,
-    pageId: idField(objectField(envelope.raw, 'sender'), 'id') ?? envelope.context.pageId,
+    pageId: idField(objectField(event, 'sender'), 'id') ?? envelope.context.pageId,
     userId: idField(recipient, 'id') ?? stringField(recipient, 'user_ref'),
   };
 }
@@ -198,8 +228,14 @@ function describeUnrecognised(raw: JsonObject): string {
   return `unrecognised event: ${shown.join(', ')}${keys.length > 5 ? ', ...' : ''}`;
 }
 
+/** Reasons are stored with every unknown event: bounded, whatever the sender put in `object`. */
+const MAX_REASON_LENGTH = 500;
+
 function unknownEvent(envelope: Envelope, reason: string): UnknownMessengerEvent {
-  return new UnknownMessengerEvent({ ...envelope, data: { reason } });
+  return new UnknownMessengerEvent({
+    ...envelope,
+    data: { reason: reason.slice(0, MAX_REASON_LENGTH) },
+  });
 }
 
 /** The event of `EventClass` with `data`, or an unknown event when the payload was unreadable. */
@@ -271,15 +307,19 @@ const HANDLERS: ReadonlyArray<readonly [string, Handler]> = [
   ],
 ];
 
-function parseMessage(message: JsonObject, envelope: Envelope): AnyMessengerEvent {
+function parseMessage(
+  message: JsonObject,
+  envelope: Envelope,
+  event: JsonObject,
+): AnyMessengerEvent {
   // The reactions reference (seed 004) sketches a reaction nested in `message`, without a mid.
   const nestedReaction = objectField(message, 'reaction');
   if (nestedReaction !== null && stringField(message, 'mid') === null) {
     return build(ReactionReceivedEvent, readReactionData(nestedReaction), envelope);
   }
-  const data = readMessageData(message, envelope.raw);
+  const data = readMessageData(message, event);
   if (data instanceof Unreadable) return unknownEvent(envelope, data.reason);
-  if (data.isEcho) return new MessageEchoEvent({ ...echoEnvelope(envelope), data });
+  if (data.isEcho) return new MessageEchoEvent({ ...echoEnvelope(envelope, event), data });
   // The helper's synthetic reaction message, without its reaction: not something the customer said.
   if (data.mid.endsWith('_reaction')) {
     return unknownEvent(envelope, 'helper reaction message without a reaction');
@@ -295,6 +335,27 @@ function parseOptin(optin: JsonObject, envelope: Envelope): AnyMessengerEvent {
 
 // `entry[].changes[]`: `{field, value}` notices about the Page rather than a conversation.
 const TEMPLATE_STATUS_FIELDS = new Set(['messenger_template_status_update']);
+
+/** Webhook fields whose change value is a messaging object (the `entry.messaging[]` shape). */
+const MESSAGING_FIELDS = new Set([
+  'messages',
+  'message_echoes',
+  'message_edits',
+  'message_deliveries',
+  'message_reads',
+  'message_reactions',
+  'messaging_postbacks',
+  'messaging_optins',
+  'messaging_referrals',
+  'messaging_handovers',
+  'messaging_policy_enforcement',
+  'messaging_account_linking',
+  'messaging_game_plays',
+  'messaging_feedback',
+  'messaging_seen',
+  'response_feedback',
+  'send_cart',
+]);
 
 function parseChange(change: JsonObject, envelope: Envelope): AnyMessengerEvent {
   const field = stringField(change, 'field');

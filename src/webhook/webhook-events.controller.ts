@@ -28,6 +28,7 @@ function toDto(row: InboxRow): WebhookEventDto {
     status: row.status,
     attempts: row.attempts,
     lastError: row.lastError,
+    reason: row.reason,
     receivedAt: row.receivedAt.toISOString(),
   };
 }

@@ -14,10 +14,12 @@ export class WebhookIntake {
   ) {}
 
   async receive(text: string, body: unknown): Promise<void> {
-    const events = parseDelivery(body).map((event) => ({
+    // Cleaned before parsing, so the events published from memory are the very ones stored (and
+    // read back by the sweeper): cleaning only the stored copy let a NUL reach the handlers.
+    const events = parseDelivery(jsonbSafe(body, text)).map((event) => ({
       dedupeKey: dedupeKey(event),
       event,
-      payload: jsonbSafe(event.raw, text),
+      payload: event.raw,
     }));
     // Only a string: String() throws on an object whose `toString` key is no function.
     const object = stringField(isJsonObject(body) ? body : null, 'object');

@@ -17,9 +17,18 @@ export class WebhookEventDto {
   @ApiProperty({ example: 'message' }) kind!: string;
   @ApiProperty({ nullable: true, type: String }) pageId!: string | null;
   @ApiProperty({ nullable: true, type: String }) userId!: string | null;
-  @ApiProperty({ enum: ['pending', 'processed', 'failed', 'dead', 'unknown'] }) status!: InboxStatus;
+  @ApiProperty({ enum: ['pending', 'processed', 'failed', 'dead', 'unknown'] })
+  status!: InboxStatus;
   @ApiProperty() attempts!: number;
   @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'why the event is unknown (what the parser could not read), failed (its last error) or dead (the error that cannot be retried away, or the last one after every attempt); null otherwise',
+    example: 'unrecognised event: message_request',
+  })
+  reason!: string | null;
   @ApiProperty({ format: 'date-time' }) receivedAt!: string;
 }
 
