@@ -3,7 +3,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
 import { parseJson } from './common/json';
+import { RouteAuthentication } from './common/route-auth';
 import { createValidationPipe } from './common/validation.pipe';
 import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
@@ -12,12 +14,16 @@ export const API_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the application (not yet listening): main.ts, the end-to-end tests and the benchmarks share it. */
 export async function createApp(): Promise<NestFastifyApplication> {
+  const auth = new RouteAuthentication();
   const adapter = new FastifyAdapter({
     bodyLimit: API_BODY_LIMIT,
     trustProxy: true,
     forceCloseConnections: 'idle',
+    frameworkErrors: auth.frameworkErrors,
   });
   const fastify = adapter.getInstance();
+  // Before any route exists, so that it covers every one of them.
+  auth.attach(fastify);
   // JSON with prototype-poisoning keys refused (the webhook route parses its own, after the
   // signature).
   fastify.removeContentTypeParser('application/json');
@@ -38,6 +44,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  auth.configure(app.get(AppConfig));
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(
