@@ -11,6 +11,8 @@ import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
 export const API_BODY_LIMIT = 1024 * 1024;
+/** The longest path parameter: Messenger ids (mids above all) run far past Fastify's 100. */
+export const MAX_PARAM_LENGTH = 1024;
 
 /** Builds the application (not yet listening): main.ts, the end-to-end tests and the benchmarks share it. */
 export async function createApp(): Promise<NestFastifyApplication> {
@@ -19,6 +21,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bodyLimit: API_BODY_LIMIT,
     trustProxy: true,
     forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: auth.frameworkErrors,
   });
   const fastify = adapter.getInstance();
