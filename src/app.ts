@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { answerClientError } from './common/client-error';
 import { parseJson } from './common/json';
 import { RouteAuthentication } from './common/route-auth';
 import { createValidationPipe } from './common/validation.pipe';
@@ -23,6 +24,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: auth.frameworkErrors,
+    clientErrorHandler: answerClientError,
   });
   const fastify = adapter.getInstance();
   // Before any route exists, so that it covers every one of them.
