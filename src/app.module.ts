@@ -33,9 +33,7 @@ export class AppModule {
         SurveysModule,
         WebhookModule,
       ],
-      providers: [
-        { provide: APP_FILTER, useClass: HttpExceptionFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
   }
 }
