@@ -128,7 +128,8 @@ export class RouteAuthentication {
         ? errorBody(401, 'UNAUTHORIZED', 'a valid bearer token is required')
         : errorBody(
             status,
-            CODE_BY_FRAMEWORK_ERROR[error.code] ?? 'BAD_REQUEST',
+            CODE_BY_FRAMEWORK_ERROR[error.code] ??
+              (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'),
             status === 414 ? 'a path segment is too long' : error.message,
           );
     void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
