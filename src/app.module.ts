@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { ApiTokenGuard } from './common/api-token.guard';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
@@ -34,10 +33,7 @@ export class AppModule {
         SurveysModule,
         WebhookModule,
       ],
-      providers: [
-        { provide: APP_GUARD, useClass: ApiTokenGuard },
-        { provide: APP_FILTER, useClass: HttpExceptionFilter },
-      ],
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
   }
 }

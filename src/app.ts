@@ -3,21 +3,32 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { answerClientError } from './common/client-error';
 import { parseJson } from './common/json';
+import { RouteAuthentication } from './common/route-auth';
 import { createValidationPipe } from './common/validation.pipe';
 import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
 export const API_BODY_LIMIT = 1024 * 1024;
+/** The longest path parameter: Messenger ids (mids above all) run far past Fastify's 100. */
+export const MAX_PARAM_LENGTH = 1024;
 
 /** Builds the application (not yet listening): main.ts, the end-to-end tests and the benchmarks share it. */
 export async function createApp(): Promise<NestFastifyApplication> {
+  const auth = new RouteAuthentication();
   const adapter = new FastifyAdapter({
     bodyLimit: API_BODY_LIMIT,
     trustProxy: true,
     forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: auth.frameworkErrors,
+    clientErrorHandler: answerClientError,
   });
   const fastify = adapter.getInstance();
+  // Before any route exists, so that it covers every one of them.
+  auth.attach(fastify);
   // JSON with prototype-poisoning keys refused (the webhook route parses its own, after the
   // signature).
   fastify.removeContentTypeParser('application/json');
@@ -38,6 +49,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  auth.configure(app.get(AppConfig));
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(
