@@ -28,7 +28,7 @@ const NO_CURSOR = [
   ...BAD_INSTANTS.map((at) => cursorOf([at, 'm_1'])),
   ...BAD_INSTANTS.map((at) => cursorOf([at, UUID])),
   cursorOf([TIME, 'm_\u0000']),
-  cursorOf([TIME, 'x'.repeat(600)]),
+  cursorOf([TIME, 'x'.repeat(1025)]),
 ];
 /**
  * Cursors with an id no bigint holds. A list keyed by text (messages, by mid) may read such an id

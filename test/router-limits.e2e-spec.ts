@@ -33,6 +33,28 @@ describe("the router's own limits", () => {
       expect(await readJson(res)).toMatchObject({ mid, text: 'a long mid', userId: user });
     });
 
+    it('pages past a 1,000-character mid: its cursor is a valid one', async () => {
+      const user = f.newUser();
+      const mid = midOf(1000, 'page');
+      await f.send(t, [
+        f.inbound(user, 1, { message: { mid, text: 'first' } }),
+        f.inbound(user, 2, { message: { mid: midOf(40, 'next'), text: 'second' } }),
+      ]);
+      const path = `/api/conversations/${f.page}/${user}/messages?limit=1`;
+      const first = await eventually(async () => {
+        const res = await t.api(path);
+        const body = (await readJson(res)) as { items: { mid: string }[]; nextCursor: string };
+        expect(body.items.map((item) => item.mid)).toEqual([mid]);
+        expect(body.nextCursor).toEqual(expect.any(String));
+        return body;
+      });
+      const second = await t.api(`${path}&cursor=${first.nextCursor}`);
+      expect(second.status).toBe(200);
+      expect(((await readJson(second)) as { items: { text: string }[] }).items).toMatchObject([
+        { text: 'second' },
+      ]);
+    });
+
     it('takes a parameter of exactly the limit to the route', async () => {
       const res = await t.api(`/api/messages/${midOf(MAX_PARAM_LENGTH, 'edge')}`);
       expect(res.status).toBe(404);

@@ -19,8 +19,12 @@ const MAX_BIGINT = 2n ** 63n - 1n;
 const ROW_ID = /^[1-9]\d{0,18}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-/** Longer than any mid Meta sends; a cursor is opaque, never a place for long text. */
-const MAX_TEXT = 512;
+/**
+ * As long as the longest id the service stores (events with longer ids are set aside, and path
+ * parameters take 1 KiB), so the next page after any stored mid has a cursor; a cursor is opaque,
+ * never a place for long text.
+ */
+const MAX_TEXT = 1024;
 
 /** Whether `value` is a row id a bigint column holds (1 to 2^63 - 1, digits only). */
 export function isRowId(value: unknown): value is string {

@@ -11,10 +11,11 @@ export class ListQueryDto {
   @Max(500)
   limit: number = 50;
 
-  @ApiPropertyOptional({ description: 'opaque cursor from a previous page' })
+  @ApiPropertyOptional({ description: 'opaque cursor from a previous page', maxLength: 4096 })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  // Room for a position holding a 1 KiB id of multi-byte characters, base64url-encoded.
+  @MaxLength(4096)
   cursor?: string;
 }
 
