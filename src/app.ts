@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { parseJson } from './common/json';
 import { createValidationPipe } from './common/validation.pipe';
+import { documentDatabaseUnavailable } from './database/database-unavailable.openapi';
 import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
@@ -52,6 +53,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       .build(),
   );
   documentWebhookDelivery(document);
+  documentDatabaseUnavailable(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   await fastify.ready();

@@ -308,4 +308,36 @@ describe('the database not answering', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0].err?.stack).toMatch(/webhook_events/);
   });
+
+  it('does document the 503 with Retry-After on every operation of the OpenAPI document', async () => {
+    const res = await api('/docs-json');
+    expect(res.status).toBe(200);
+    const document = (await readJson(res)) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, operation]) => ({ path, method, responses: operation.responses })),
+    );
+    expect(operations.map(({ method, path }) => `${method} ${path}`)).toEqual(
+      expect.arrayContaining(['post /webhook', 'get /api/webhook-events', 'post /api/surveys']),
+    );
+    for (const { path, method, responses } of operations) {
+      const unavailable = responses['503'] as {
+        description?: string;
+        headers?: Record<string, unknown>;
+      };
+      if (path === '/health') {
+        // Its own shape, as before.
+        expect(JSON.stringify(unavailable)).toContain('"database":"down"');
+        continue;
+      }
+      expect({ operation: `${method} ${path}`, description: unavailable?.description }).toEqual({
+        operation: `${method} ${path}`,
+        description: expect.stringContaining('DATABASE_UNAVAILABLE'),
+      });
+      expect(unavailable.headers).toHaveProperty('Retry-After');
+    }
+  });
 });
