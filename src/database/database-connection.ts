@@ -64,12 +64,10 @@ export class DatabaseConnection {
       // (a frozen host or proxy) turns into a prompt 503 instead of requests hanging until it
       // thaws: waiting for a pool slot or a new connection...
       connectionTimeoutMillis: timeoutMs,
-      // ...and each statement, measured here, since a silent network never delivers the server's
-      // own timeout...
+      // ...and each statement, measured here: a silent network delivers no server-side timeout.
+      // (No server-side statement_timeout: the inbox write of a large batch is given longer than
+      // this bound, per statement; see InboxRepository.)
       query_timeout: timeoutMs,
-      // ...while the server cancels a statement that is merely slow (a lock, a runaway plan), so it
-      // does not keep working for a client that has gone. PGlite takes no such setting.
-      statement_timeout: embedded ? undefined : timeoutMs,
       // A peer that vanished is noticed on idle connections too.
       keepAlive: !embedded,
       // The embedded database's one session outlives each connection: statements an earlier
