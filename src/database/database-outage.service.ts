@@ -21,11 +21,6 @@ export class DatabaseOutage implements BeforeApplicationShutdown {
 
   constructor(private readonly connection: DatabaseConnection) {}
 
-  /** Whether an outage is under way (the probe has not yet had an answer). */
-  get active(): boolean {
-    return this.since !== null;
-  }
-
   /** A request was refused because the database did not answer. */
   refused(reason: string): void {
     this.refusedCount++;
