@@ -8,6 +8,7 @@ import { answerClientError } from './common/client-error';
 import { parseJson } from './common/json';
 import { RouteAuthentication } from './common/route-auth';
 import { createValidationPipe } from './common/validation.pipe';
+import { documentDatabaseUnavailable } from './database/database-unavailable.openapi';
 import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
@@ -64,6 +65,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
       .build(),
   );
   documentWebhookDelivery(document);
+  documentDatabaseUnavailable(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   await fastify.ready();

@@ -48,11 +48,12 @@ export function sign(body: string | Buffer, secret = APP_SECRET): string {
 /**
  * Boots the real application on Fastify over HTTP, on a fresh database: a clone of the migrated
  * template when DATABASE_URL is set, else a new embedded database; or on `options.storage`, the
- * storage of an app closed with `keepStorage`.
+ * storage of an app closed with `keepStorage`. `options.connectVia` rewrites the real database's
+ * URL the app is given (to reach it through a proxy, say).
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { storage?: TestStorage } = {},
+  options: { storage?: TestStorage; connectVia?: (url: string) => string } = {},
 ): Promise<TestApp> {
   const storage = options.storage ?? {
     database: await TestDatabase.create(),
@@ -69,7 +70,7 @@ export async function startTestApp(
     API_TOKEN: API_TOKEN,
     ...env,
   });
-  if (database) process.env.DATABASE_URL = database.url;
+  if (database) process.env.DATABASE_URL = options.connectVia?.(database.url) ?? database.url;
   else delete process.env.DATABASE_URL;
 
   const app = await createApp();

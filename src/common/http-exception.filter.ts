@@ -5,9 +5,16 @@ import {
   HttpException,
   HttpStatus,
   Logger,
+  Optional,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  asDatabaseUnavailable,
+  DatabaseUnavailableError,
+} from '../database/database-errors';
+import { DatabaseOutage } from '../database/database-outage.service';
 import { AppError } from './app-error';
 import { redactUrl } from './logging';
 
@@ -68,20 +75,51 @@ export function errorBody(
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  // Optional: the filter also serves an application built without the database module.
+  constructor(@Optional() private readonly outage?: DatabaseOutage) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const body = this.toBody(exception);
-    if (body.statusCode < 500) {
-      this.logger.warn(
-        `${request.method} ${redactUrl(request.url)} → ${body.statusCode} ${body.code}`,
-      );
+    const route = `${request.method} ${redactUrl(request.url)}`;
+    const unavailable = this.databaseUnavailable(exception);
+    let body: ErrorBody;
+    if (unavailable) {
+      // An outage refuses many requests a second: one line each, no stack (it says nothing new),
+      // and the outage's own start and end lines from DatabaseOutage.
+      this.outage?.refused(unavailable.reason);
+      body = errorBody(503, unavailable.code, unavailable.messages);
+      this.logger.warn(`${route} → 503 ${unavailable.code} (${unavailable.reason})`);
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    } else {
+      body = this.toBody(exception);
+      if (body.statusCode === 500) {
+        // The id in the answer finds the one log line (with its stack) that explains it.
+        const errorId = randomUUID();
+        body = errorBody(500, body.code, `Internal server error (id ${errorId})`, { errorId });
+        this.logger.error({
+          msg: `unexpected error ${errorId}: ${route}`,
+          errorId,
+          err: exception instanceof Error ? exception : new Error(String(exception)),
+        });
+      } else if (body.statusCode < 500) {
+        this.logger.warn(`${route} → ${body.statusCode} ${body.code}`);
+      }
     }
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')
       .send(body);
+  }
+
+  /** The database did not answer: thrown as such, or a driver or Prisma error that says so. */
+  private databaseUnavailable(exception: unknown): DatabaseUnavailableError | null {
+    if (exception instanceof DatabaseUnavailableError) return exception;
+    if (exception instanceof HttpException || exception instanceof AppError) return null;
+    const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status === 'number' && status < 500) return null;
+    return asDatabaseUnavailable(exception);
   }
 
   private toBody(exception: unknown): ErrorBody {
@@ -112,11 +150,6 @@ export class HttpExceptionFilter implements ExceptionFilter {
         'BAD_REQUEST';
       return errorBody(fastify.statusCode, code, String(fastify.message));
     }
-    const errorId = randomUUID();
-    this.logger.error(
-      exception instanceof Error ? exception.stack : String(exception),
-      `unexpected error ${errorId}`,
-    );
-    return errorBody(500, 'INTERNAL_ERROR', `Internal server error (id ${errorId})`);
+    return errorBody(500, 'INTERNAL_ERROR', 'Internal server error');
   }
 }

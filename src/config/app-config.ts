@@ -42,6 +42,10 @@ export class AppConfig {
   get migrateOnStart(): boolean {
     return this.get('MIGRATE_ON_START');
   }
+  /** Bound on getting a database connection and on each statement (DATABASE_TIMEOUT_MS). */
+  get databaseTimeoutMs(): number {
+    return this.get('DATABASE_TIMEOUT_MS');
+  }
   get appSecret(): string {
     return this.get('MESSENGER_APP_SECRET') as string;
   }

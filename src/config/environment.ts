@@ -50,6 +50,16 @@ export class Environment {
   @IsBoolean()
   MIGRATE_ON_START = true;
 
+  /**
+   * The longest any one wait on the database may take: a pool connection, then each statement.
+   * Past it the request answers 503, well inside Meta's webhook timeout (about 20 s).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DATABASE_TIMEOUT_MS = 5_000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DatabaseConnection } from './database-connection';
+import { DatabaseOutage } from './database-outage.service';
 import { PrismaService } from './prisma.service';
 
 @Global()
@@ -12,7 +13,8 @@ import { PrismaService } from './prisma.service';
       useFactory: (config: AppConfig) => DatabaseConnection.open(config),
     },
     PrismaService,
+    DatabaseOutage,
   ],
-  exports: [PrismaService],
+  exports: [PrismaService, DatabaseOutage],
 })
 export class DatabaseModule {}

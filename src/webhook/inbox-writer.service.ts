@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isDatabaseUnavailable } from '../database/database-errors';
 import type { AnyMessengerEvent } from '../events/messenger-events';
 import { DeliveryToStore, InboxRepository } from './inbox.repository';
 
@@ -91,7 +92,12 @@ export class InboxWriter {
         item.resolve(stored);
       }
     } catch (error) {
-      for (const item of batch) item.reject(error);
+      // A database that did not answer this write (within DATABASE_TIMEOUT_MS) will not answer the
+      // next one either: the deliveries queued behind it are refused now rather than each waiting
+      // out the bound again, so every request of an outage answers within one bound. Meta delivers
+      // them again; a delivery arriving after this is tried afresh, which is how intake recovers.
+      const refused = isDatabaseUnavailable(error) ? batch.concat(this.waiting.splice(0)) : batch;
+      for (const item of refused) item.reject(error);
     }
   }
 }

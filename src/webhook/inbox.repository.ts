@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import type {
   AnyMessengerEvent,
@@ -58,10 +59,21 @@ const ROW_COLUMNS = `id::text, kind, object, source, page_id AS "pageId", user_i
   entry_time::text AS "entryTime", payload, status, attempts, last_error AS "lastError", reason,
   received_at AS "receivedAt"`;
 
+/**
+ * Extra time the inbox write is given per MiB of delivery bodies, beyond DATABASE_TIMEOUT_MS.
+ * The bound is for a database that does not answer, not for one busy storing a large batch (Meta
+ * sends deliveries of several MiB; the embedded database takes about half a second per MiB on a
+ * loaded machine): refusing those would have Meta send them again, to be refused again.
+ */
+const WRITE_MS_PER_MIB = 1_000;
+
 /** The webhook inbox: deliveries and their events, and each event's processing state. */
 @Injectable()
 export class InboxRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AppConfig,
+  ) {}
 
   /**
    * Writes deliveries and their events in one statement, so all of it commits or none does. An
@@ -78,6 +90,7 @@ export class InboxRepository {
       delivery.events.map((item) => ({ ord, ...item })),
     );
     const { rows } = await this.prisma.pool.query<{ id: string; dedupe_key: string }>({
+      ...this.writeBound(deliveries),
       // Prepared once per connection: this statement runs hundreds of times a second under load,
       // and parsing and planning it each time cost PostgreSQL a fifth of the write (BENCHMARKS.md).
       name: 'webhook.insert-deliveries',
@@ -124,6 +137,12 @@ export class InboxRepository {
       ],
     });
     return new Map(rows.map((row) => [row.dedupe_key, row.id]));
+  }
+
+  /** pg takes a statement's own `query_timeout` from its config (@types/pg does not list it). */
+  private writeBound(deliveries: DeliveryToStore[]): { query_timeout: number } {
+    const mib = deliveries.reduce((sum, d) => sum + d.body.length, 0) / (1024 * 1024);
+    return { query_timeout: this.config.databaseTimeoutMs + Math.ceil(mib * WRITE_MS_PER_MIB) };
   }
 
   async markProcessed(ids: string[]): Promise<void> {

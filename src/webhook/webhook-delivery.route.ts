@@ -4,6 +4,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
+import { DATABASE_UNAVAILABLE_RESPONSE } from '../database/database-unavailable.openapi';
 import { parseDeliveryBody } from './delivery-body';
 import { WebhookIntake } from './webhook-intake.service';
 import { isValidSignature } from './webhook-signature';
@@ -108,7 +109,15 @@ export function documentWebhookDelivery(document: OpenAPIObject): void {
           description: 'INVALID_SIGNATURE: X-Hub-Signature-256 missing or wrong; nothing stored',
         },
         '413': { description: 'PAYLOAD_TOO_LARGE: over 16 MiB' },
-        '500': { description: 'the delivery could not be stored; Meta delivers it again' },
+        '500': {
+          description:
+            'INTERNAL_ERROR: the delivery could not be stored; Meta delivers it again. The body carries an errorId, also in the log line of the error.',
+        },
+        '503': {
+          ...DATABASE_UNAVAILABLE_RESPONSE,
+          description:
+            'DATABASE_UNAVAILABLE: the database did not answer within DATABASE_TIMEOUT_MS (or refused the connection); nothing was acknowledged, Meta delivers it again.',
+        },
       },
     },
   };
