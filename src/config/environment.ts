@@ -202,10 +202,10 @@ export function withPassword(databaseUrl: string, password: string): string {
 /** The URL for a message or a log line: host, port, database and user, never the password. */
 export function describeDatabaseUrl(databaseUrl: string): string {
   try {
+    // Rebuilt from its parts, so that no query or fragment (a mangled password's tail) shows.
     const url = new URL(databaseUrl);
-    if (url.password) url.password = '***';
-    url.search = '';
-    return url.toString();
+    const user = url.username ? `${url.username}${url.password ? ':***' : ''}@` : '';
+    return `${url.protocol}//${user}${url.host}${url.pathname}`;
   } catch {
     return 'an invalid URL';
   }
