@@ -48,9 +48,9 @@ export function lockDataDir(dataDir: string): () => void {
         `DATA_DIR ${dataDir} is in use by another process (pid ${owner.pid}${owner.host === me.host ? '' : ` on ${owner.host}`}); stop it or set another DATA_DIR`,
       );
     }
-    // Stale (its owner is gone) or unreadable (not ours: damaged). Two starts may
-    // find it stale at once: only the one holding the takeover file removes it, and only if it is
-    // still the file judged stale, so neither removes the other's fresh lock.
+    // Stale (its owner is gone) or unreadable (damaged). Two starts may find it stale at once:
+    // only the one holding the takeover file removes it, and only if it is still the file judged
+    // stale, so neither removes the other's fresh lock.
     if (attempt >= 3 || !replaceStale(file, owner)) {
       throw new DataDirInUseError(
         `DATA_DIR ${dataDir} is in use by another process (it is being taken over); try again`,
