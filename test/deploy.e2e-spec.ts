@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -209,6 +209,16 @@ describe('the documented deployment', () => {
       expect(await exitCode(service)).toBe(1);
       expect(expectOneLine(service)).toBe(
         'Invalid configuration: PORT must be an integer (0–65535)',
+      );
+    });
+
+    it('a DATA_DIR that cannot be written names the variable', async () => {
+      const notADirectory = join(mkdtempSync(join(tmpdir(), 'mf-')), 'file');
+      writeFileSync(notADirectory, '');
+      const service = startService({ DATA_DIR: notADirectory });
+      expect(await exitCode(service)).toBe(1);
+      expect(expectOneLine(service)).toBe(
+        `Invalid configuration: DATA_DIR ${notADirectory} cannot be written (EEXIST)`,
       );
     });
 

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ConfigurationError } from '../config/environment';
 
 /** The lock file: `{pid, start, host}` of the process that owns DATA_DIR. */
 export const LOCK_FILE = 'service.lock';
@@ -37,11 +38,10 @@ export class DataDirInUseError extends Error {
  * Returns the function that releases the lock (also released when the process exits).
  */
 export function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, LOCK_FILE);
   const me: Owner = { pid: process.pid, start: startTicks(process.pid), host: hostname() };
   for (let attempt = 0; ; attempt++) {
-    if (tryCreate(file, me)) break;
+    if (tryCreateIn(dataDir, file, me)) break;
     const owner = readOwner(file);
     if (owner && isAlive(owner)) {
       throw new DataDirInUseError(
@@ -67,6 +67,20 @@ export function lockDataDir(dataDir: string): () => void {
   };
   process.on('exit', release);
   return release;
+}
+
+/** tryCreate, with a directory that cannot be written reported in one line naming DATA_DIR. */
+function tryCreateIn(dataDir: string, file: string, owner: Owner): boolean {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return tryCreate(file, owner);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new ConfigurationError(
+      `Invalid configuration: DATA_DIR ${dataDir} cannot be written (${code})`,
+    );
+  }
 }
 
 /**
