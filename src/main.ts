@@ -1,21 +1,33 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { resolve } from 'node:path';
 import { createApp } from './app';
-import { loadEnvironment } from './config/app-config';
 import { AppConfig } from './config/app-config';
-import { ConfigurationError } from './config/environment';
+import { ConfigurationError, parseEnvironment } from './config/environment';
+import { checkDatabase } from './database/database-check';
+import { DataDirInUseError, lockDataDir } from './database/data-dir-lock';
 
-async function bootstrap(): Promise<void> {
-  // Fail before anything starts, with one line naming the variable.
+/**
+ * What can be wrong with the deployment is checked before anything starts, each failure one line:
+ * the configuration, the embedded database's directory already in use, the database unreachable.
+ */
+async function preflight(): Promise<void> {
   try {
-    loadEnvironment(process.env);
+    const env = parseEnvironment(process.env);
+    // Before the install secrets are generated in DATA_DIR: they belong to the lock's owner too.
+    if (env.DATABASE_URL === undefined) lockDataDir(resolve(env.DATA_DIR));
+    else await checkDatabase(env.DATABASE_URL);
   } catch (error) {
-    if (error instanceof ConfigurationError) {
+    if (error instanceof ConfigurationError || error instanceof DataDirInUseError) {
       console.error(error.message);
       process.exit(1);
     }
     throw error;
   }
+}
+
+async function bootstrap(): Promise<void> {
+  await preflight();
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen({ port: config.port, host: config.host });

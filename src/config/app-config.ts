@@ -1,5 +1,4 @@
-import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
+import { Inject, Injectable } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { Environment, parseEnvironment, parsePageTokens } from './environment';
 import { fillInstallSecrets } from './install-secrets';
@@ -8,20 +7,27 @@ type LoadedEnvironment = Environment & {
   GENERATED_SECRETS: { file: string; names: string[] } | null;
 };
 
-/** The `validate` hook of ConfigModule: the one place where the environment is read. */
+/** The injection token of the validated environment (see AppConfigModule). */
+export const LOADED_ENVIRONMENT = Symbol('LOADED_ENVIRONMENT');
+
+/** The one place where the environment is read. */
 export function loadEnvironment(raw: Record<string, string | undefined>): LoadedEnvironment {
   const env = parseEnvironment(raw);
   const generated = env.NODE_ENV === 'production' ? null : fillInstallSecrets(env);
   return Object.assign(env, { GENERATED_SECRETS: generated });
 }
 
-/** Typed, validated configuration. Inject this, never ConfigService or process.env. */
+/**
+ * Typed, validated configuration. Inject this, never process.env. It reads the validated object
+ * only: ConfigService.get falls back to process.env for a value validated to undefined, which let
+ * an empty variable past its validation.
+ */
 @Injectable()
 export class AppConfig {
-  constructor(private readonly config: ConfigService<LoadedEnvironment, true>) {}
+  constructor(@Inject(LOADED_ENVIRONMENT) private readonly env: LoadedEnvironment) {}
 
   private get<K extends keyof LoadedEnvironment>(key: K): LoadedEnvironment[K] {
-    return this.config.get(key, { infer: true });
+    return this.env[key];
   }
 
   get isProduction(): boolean {

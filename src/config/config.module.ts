@@ -1,18 +1,17 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { AppConfig, loadEnvironment } from './app-config';
+import { AppConfig, LOADED_ENVIRONMENT, loadEnvironment } from './app-config';
 
 @Global()
 @Module({})
 export class AppConfigModule {
-  /** Reads and validates the environment now (ConfigModule.forRoot validates when called). */
+  /** Reads and validates the environment now, when the application is built. */
   static register(): DynamicModule {
     return {
       module: AppConfigModule,
-      imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, cache: true, validate: loadEnvironment }),
+      providers: [
+        { provide: LOADED_ENVIRONMENT, useValue: loadEnvironment(process.env) },
+        AppConfig,
       ],
-      providers: [AppConfig],
       exports: [AppConfig],
     };
   }

@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, parseEnvironment, parsePageTokens } from './environment';
+import { parse as parseConnectionString } from 'pg-connection-string';
+import {
+  ConfigurationError,
+  describeDatabaseUrl,
+  parseEnvironment,
+  parsePageTokens,
+} from './environment';
 import { fillInstallSecrets } from './install-secrets';
 
 const PRODUCTION = {
@@ -49,6 +55,55 @@ describe('parseEnvironment', () => {
   it('treats an empty variable as unset', () => {
     expect(() => parseEnvironment({ ...PRODUCTION, API_TOKEN: '' })).toThrow(
       /API_TOKEN is required/,
+    );
+  });
+
+  it('treats every empty variable as unset, defaults included (as docker compose passes them)', () => {
+    const empty = Object.fromEntries(
+      Object.keys(parseEnvironment({})).map((name) => [name, '']),
+    ) as Record<string, string>;
+    for (const name of ['DATABASE_URL', 'DATABASE_PASSWORD', 'MESSENGER_PAGE_TOKENS', 'API_TOKEN'])
+      empty[name] = '';
+    expect(parseEnvironment(empty)).toEqual(parseEnvironment({}));
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT must be an integer (0–65535)'],
+    [{ PORT: '65536' }, 'PORT must be an integer (0–65535)'],
+    [{ PORT: '80.5' }, 'PORT must be an integer (0–65535)'],
+    [{ WEBHOOK_MAX_ATTEMPTS: 'many' }, 'WEBHOOK_MAX_ATTEMPTS must be an integer (1–100)'],
+    [
+      { WEBHOOK_SWEEP_INTERVAL_MS: '10' },
+      'WEBHOOK_SWEEP_INTERVAL_MS must be an integer (50 or more)',
+    ],
+  ])('refuses %j, saying what the variable must be', (raw, message) => {
+    expect(() => parseEnvironment(raw)).toThrow(
+      new ConfigurationError(`Invalid configuration: ${message}`),
+    );
+  });
+
+  it('applies DATABASE_PASSWORD to DATABASE_URL so that pg reads it back exactly', () => {
+    const password = `p@ss/w#rd:%41?x é'"`;
+    const env = parseEnvironment({
+      DATABASE_URL: 'postgresql://messenger@postgres:5432/messenger?sslmode=disable',
+      DATABASE_PASSWORD: password,
+    });
+    expect(parseConnectionString(env.DATABASE_URL as string)).toMatchObject({
+      user: 'messenger',
+      password,
+      host: 'postgres',
+      port: '5432',
+      database: 'messenger',
+      sslmode: 'disable',
+    });
+    expect(describeDatabaseUrl(env.DATABASE_URL as string)).toBe(
+      'postgresql://messenger:***@postgres:5432/messenger',
+    );
+  });
+
+  it('refuses DATABASE_PASSWORD without DATABASE_URL', () => {
+    expect(() => parseEnvironment({ DATABASE_PASSWORD: 'x' })).toThrow(
+      'Invalid configuration: DATABASE_PASSWORD is set but DATABASE_URL is not',
     );
   });
 

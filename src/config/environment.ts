@@ -19,6 +19,10 @@ const toBoolean = ({ value }: { value: unknown }): unknown =>
     : value;
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+/** One message for every way an integer variable can be wrong, so `PORT=abc` does not read "too large". */
+const integer = (name: string, range: string) => ({
+  message: `${name} must be an integer (${range})`,
+});
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
 
@@ -28,9 +32,9 @@ export class Environment {
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsInt(integer('PORT', '0–65535'))
+  @Min(0, integer('PORT', '0–65535'))
+  @Max(65535, integer('PORT', '0–65535'))
   PORT = 3000;
 
   @IsString()
@@ -42,6 +46,15 @@ export class Environment {
     message: 'DATABASE_URL must be a postgresql:// connection string',
   })
   DATABASE_URL?: string;
+
+  /**
+   * The password for DATABASE_URL, kept apart so that any password works: pasted into a URL,
+   * `@ / # : %` would change where the service connects. Applied by parseEnvironment.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  DATABASE_PASSWORD?: string;
 
   @IsString()
   DATA_DIR = './.data';
@@ -108,21 +121,21 @@ export class Environment {
 
   /** Attempts before a failing event is marked dead. */
   @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IsInt(integer('WEBHOOK_MAX_ATTEMPTS', '1–100'))
+  @Min(1, integer('WEBHOOK_MAX_ATTEMPTS', '1–100'))
+  @Max(100, integer('WEBHOOK_MAX_ATTEMPTS', '1–100'))
   WEBHOOK_MAX_ATTEMPTS = 8;
 
   /** First retry delay of a failed event; doubles on each attempt (with jitter), capped at one hour. */
   @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IsInt(integer('WEBHOOK_RETRY_BASE_MS', '0 or more'))
+  @Min(0, integer('WEBHOOK_RETRY_BASE_MS', '0 or more'))
   WEBHOOK_RETRY_BASE_MS = 2_000;
 
   /** How often the sweeper looks for events stored but not processed. */
   @Transform(toInt)
-  @IsInt()
-  @Min(50)
+  @IsInt(integer('WEBHOOK_SWEEP_INTERVAL_MS', '50 or more'))
+  @Min(50, integer('WEBHOOK_SWEEP_INTERVAL_MS', '50 or more'))
   WEBHOOK_SWEEP_INTERVAL_MS = 5_000;
 }
 
@@ -142,14 +155,16 @@ export type InstallSecret = (typeof REQUIRED_IN_PRODUCTION)[number];
 export function parseEnvironment(raw: Record<string, string | undefined>): Environment {
   const known = Object.keys(new Environment()).concat(
     'DATABASE_URL',
+    'DATABASE_PASSWORD',
     ...REQUIRED_IN_PRODUCTION,
     'MESSENGER_PAGE_ACCESS_TOKEN',
     'MESSENGER_PAGE_TOKENS',
     'BUSINESS_NAME',
     'PRIVACY_POLICY_URL',
   );
+  // Empty is unset, defaults included: docker compose passes `X: ${X:-}` as X=''.
   const picked = Object.fromEntries(
-    known.filter((k) => raw[k] !== undefined).map((k) => [k, raw[k]]),
+    known.filter((k) => raw[k] !== undefined && raw[k] !== '').map((k) => [k, raw[k]]),
   );
   const env = plainToInstance(Environment, picked);
   const errors = validateSync(env, { skipMissingProperties: false });
@@ -161,6 +176,13 @@ export function parseEnvironment(raw: Record<string, string | undefined>): Envir
     );
   }
   if (env.MESSENGER_PAGE_TOKENS !== undefined) parsePageTokens(env.MESSENGER_PAGE_TOKENS);
+  if (env.DATABASE_PASSWORD !== undefined) {
+    if (env.DATABASE_URL === undefined)
+      throw new ConfigurationError(
+        'Invalid configuration: DATABASE_PASSWORD is set but DATABASE_URL is not',
+      );
+    env.DATABASE_URL = withPassword(env.DATABASE_URL, env.DATABASE_PASSWORD);
+  }
   if (env.NODE_ENV === 'production') {
     const missing = REQUIRED_IN_PRODUCTION.find((name) => env[name] === undefined);
     if (missing)
@@ -169,6 +191,34 @@ export function parseEnvironment(raw: Record<string, string | undefined>): Envir
       );
   }
   return env;
+}
+
+/**
+ * DATABASE_URL with DATABASE_PASSWORD in it, percent-encoded whole (the URL setter would leave
+ * `%` as is, and pg decodes the password with decodeURIComponent). Every user of DATABASE_URL (the
+ * pool, the migrator, db:migrate) gets it from here.
+ */
+export function withPassword(databaseUrl: string, password: string): string {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    throw new ConfigurationError('Invalid configuration: DATABASE_URL is not a valid URL');
+  }
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}
+
+/** The URL for a message or a log line: host, port, database and user, never the password. */
+export function describeDatabaseUrl(databaseUrl: string): string {
+  try {
+    // Rebuilt from its parts, so that no query or fragment (a mangled password's tail) shows.
+    const url = new URL(databaseUrl);
+    const user = url.username ? `${url.username}${url.password ? ':***' : ''}@` : '';
+    return `${url.protocol}//${user}${url.host}${url.pathname}`;
+  } catch {
+    return 'an invalid URL';
+  }
 }
 
 /** `MESSENGER_PAGE_TOKENS`: a JSON object from Page id to Page access token. */

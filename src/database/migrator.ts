@@ -46,7 +46,8 @@ export async function migrate(
   databaseUrl: string,
   log: (line: string) => void = () => {},
 ): Promise<string[]> {
-  const client = new Client({ connectionString: databaseUrl });
+  // Bounded: an unreachable server must fail the start, not hang it.
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);
