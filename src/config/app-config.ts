@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { resolve } from 'node:path';
 import { Environment, parseEnvironment, parsePageTokens } from './environment';
 import { fillInstallSecrets } from './install-secrets';
@@ -6,9 +7,6 @@ import { fillInstallSecrets } from './install-secrets';
 type LoadedEnvironment = Environment & {
   GENERATED_SECRETS: { file: string; names: string[] } | null;
 };
-
-/** The injection token of the validated environment (see AppConfigModule). */
-export const LOADED_ENVIRONMENT = Symbol('LOADED_ENVIRONMENT');
 
 /** The one place where the environment is read. */
 export function loadEnvironment(raw: Record<string, string | undefined>): LoadedEnvironment {
@@ -18,16 +16,15 @@ export function loadEnvironment(raw: Record<string, string | undefined>): Loaded
 }
 
 /**
- * Typed, validated configuration. Inject this, never process.env. It reads the validated object
- * only: ConfigService.get falls back to process.env for a value validated to undefined, which let
- * an empty variable past its validation.
+ * Typed, validated configuration. Inject this, never ConfigService or process.env: it reads the
+ * validated object only (AppConfigModule).
  */
 @Injectable()
 export class AppConfig {
-  constructor(@Inject(LOADED_ENVIRONMENT) private readonly env: LoadedEnvironment) {}
+  constructor(private readonly config: ConfigService<LoadedEnvironment, true>) {}
 
   private get<K extends keyof LoadedEnvironment>(key: K): LoadedEnvironment[K] {
-    return this.env[key];
+    return this.config.get(key, { infer: true });
   }
 
   get isProduction(): boolean {

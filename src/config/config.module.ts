@@ -1,17 +1,26 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig, LOADED_ENVIRONMENT, loadEnvironment } from './app-config';
+import { ConfigModule } from '@nestjs/config';
+import { AppConfig, loadEnvironment } from './app-config';
 
 @Global()
 @Module({})
 export class AppConfigModule {
-  /** Reads and validates the environment now, when the application is built. */
+  /**
+   * Reads and validates the environment now, when the application is built. ConfigService holds
+   * the validated object only: `skipProcessEnv`, because its `get` otherwise falls back to
+   * process.env for a value validated to undefined, which let an empty variable past validation.
+   */
   static register(): DynamicModule {
     return {
       module: AppConfigModule,
-      providers: [
-        { provide: LOADED_ENVIRONMENT, useValue: loadEnvironment(process.env) },
-        AppConfig,
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          skipProcessEnv: true,
+          load: [() => loadEnvironment(process.env)],
+        }),
       ],
+      providers: [AppConfig],
       exports: [AppConfig],
     };
   }
