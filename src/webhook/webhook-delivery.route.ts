@@ -107,7 +107,10 @@ export function documentWebhookDelivery(document: OpenAPIObject): void {
         '401': {
           description: 'INVALID_SIGNATURE: X-Hub-Signature-256 missing or wrong; nothing stored',
         },
-        '413': { description: 'PAYLOAD_TOO_LARGE: over 16 MiB' },
+        '413': {
+          description:
+            'PAYLOAD_TOO_LARGE: over 16 MiB; TOO_MANY_EVENTS: more than 100,000 events in one delivery. Nothing stored',
+        },
         '500': { description: 'the delivery could not be stored; Meta delivers it again' },
       },
     },

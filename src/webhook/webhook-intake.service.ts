@@ -1,9 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { AppError } from '../common/app-error';
 import { isJsonObject, stringField } from '../events/json-fields';
-import { jsonbSafe } from './delivery-body';
+import { jsonbSafeFor } from './delivery-body';
 import { EventProcessor } from './event-processor.service';
 import { InboxWriter, StoredEvent } from './inbox-writer.service';
-import { dedupeKey, parseDelivery } from './messenger-event.parser';
+import type { DeliveryToStore } from './inbox.repository';
+import {
+  countDeliveryEvents,
+  dedupeKey,
+  eachDeliveryEvent,
+  MAX_DELIVERY_EVENTS,
+} from './messenger-event.parser';
+
+/**
+ * Events parsed and keyed between two turns of the event loop: some tens of milliseconds of work,
+ * so a delivery of 30,000 events never holds up other requests (or /health) for long.
+ */
+const EVENTS_PER_TURN = 1_000;
 
 /** A delivery's way in: parse, store durably (the acknowledgement waits for this), then publish. */
 @Injectable()
@@ -14,11 +28,22 @@ export class WebhookIntake {
   ) {}
 
   async receive(text: string, body: unknown): Promise<void> {
-    const events = parseDelivery(body).map((event) => ({
-      dedupeKey: dedupeKey(event),
-      event,
-      payload: jsonbSafe(event.raw, text),
-    }));
+    const count = countDeliveryEvents(body);
+    if (count > MAX_DELIVERY_EVENTS) {
+      throw new AppError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'TOO_MANY_EVENTS',
+        `a delivery may hold at most ${MAX_DELIVERY_EVENTS} events (this one holds ${count})`,
+      );
+    }
+    // Whether payloads need cleaning is decided once for the whole text, not once per event:
+    // per event, that scan made a delivery's cost grow with the square of its size.
+    const jsonbSafe = jsonbSafeFor(text);
+    const events: DeliveryToStore['events'] = [];
+    for (const event of eachDeliveryEvent(body)) {
+      events.push({ dedupeKey: dedupeKey(event), event, payload: jsonbSafe(event.raw) });
+      if (events.length % EVENTS_PER_TURN === 0) await nextTurn();
+    }
     // Only a string: String() throws on an object whose `toString` key is no function.
     const object = stringField(isJsonObject(body) ? body : null, 'object');
     // Events beyond what this process has room for go to the sweepers of all replicas at once.
