@@ -4,7 +4,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { parseJson } from './common/json';
+import { applyHttpTimeouts } from './common/http-timeouts';
 import { createValidationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app-config';
 import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
@@ -38,6 +40,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  applyHttpTimeouts(fastify.server, app.get(AppConfig));
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

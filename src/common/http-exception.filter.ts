@@ -78,6 +78,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         `${request.method} ${redactUrl(request.url)} → ${body.statusCode} ${body.code}`,
       );
     }
+    if (exception instanceof AppError) void reply.headers(exception.headers);
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')
