@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { answerClientError } from './common/client-error';
 import { parseJson } from './common/json';
+import { applyHttpTimeouts } from './common/http-timeouts';
 import { RouteAuthentication } from './common/route-auth';
 import { createValidationPipe } from './common/validation.pipe';
 import { documentDatabaseUnavailable } from './database/database-unavailable.openapi';
@@ -50,7 +51,9 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  auth.configure(app.get(AppConfig));
+  const config = app.get(AppConfig);
+  auth.configure(config);
+  applyHttpTimeouts(fastify.server, config);
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

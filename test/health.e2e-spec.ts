@@ -38,6 +38,7 @@ describe('operations routes', () => {
     it.each([
       ['broken JSON', '{"recipientId": '],
       ['a prototype-poisoning key', '{"__proto__": {"polluted": true}}'],
+      ['a prototype-poisoning key spelt with an escape', '{"\\u005f_proto__": {"polluted": true}}'],
       [
         'a poisoning key beside a huge array',
         `{"b": {"__proto__": 1}, "a": [${'0,'.repeat(300_000)}0]}`,

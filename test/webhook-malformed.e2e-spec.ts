@@ -110,6 +110,11 @@ const KEPT: [string, string | Buffer][] = [
   ['64 levels of nesting', message(`"message":{"mid":"m_deep_ok","x":${nested(58)}}`)],
   ['a 10,000-character key', message(`"message":{"mid":"m_long_key","${'k'.repeat(10_000)}":1}`)],
   ['5000 empty events', withEvent(Array(5000).fill('{}').join(','))],
+  // Escapes that merely look like the start of one in `__proto__`: kept like any other text.
+  [
+    'keys with escaped letters',
+    message('"message":{"mid":"m_esc_keys","\\u005fx":1,"pr\\u006fto":2}'),
+  ],
 ];
 
 /** Signed bodies that are not JSON a Page could have sent at all: refused with 400. */
@@ -120,6 +125,16 @@ const REFUSED: [string, string][] = [
   [
     'a __proto__ key in an event',
     message('"message":{"mid":"m_proto","__proto__":{"polluted":true}}'),
+  ],
+  [
+    'a __proto__ key spelt with an escape',
+    '{"\\u005f_proto__":{"polluted":true},"object":"page","entry":[]}',
+  ],
+  [
+    'a __proto__ key with every letter escaped, in an event',
+    message(
+      '"message":{"mid":"m_proto_esc","\\u005F\\u005F\\u0070\\u0072\\u006F\\u0074\\u006f\\u005f\\u005f":{"polluted":true}}',
+    ),
   ],
   ['10,000 levels of arrays', nested(10_000)],
   ['10,000 levels of objects', '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)],

@@ -10,6 +10,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string | string[],
     readonly details: Record<string, unknown> = {},
+    /** Response headers that go with the error (`Retry-After`, `Connection: close`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(Array.isArray(message) ? message.join('; ') : message);
     this.messages = message;

@@ -107,6 +107,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         this.logger.warn(`${route} → ${body.statusCode} ${body.code}`);
       }
     }
+    if (exception instanceof AppError) void reply.headers(exception.headers);
     void reply
       .status(body.statusCode)
       .header('content-type', 'application/json; charset=utf-8')

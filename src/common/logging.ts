@@ -3,15 +3,90 @@ import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config/app-config';
 
-/** Query parameters whose values are secrets: the handshake's token and any Graph access token. */
-const SECRET_QUERY = /([?&](?:hub\.verify_token|access_token|token)=)[^&]*/gi;
+/**
+ * Query parameters whose values are secrets, matched on the DECODED, lower-cased name: the
+ * handshake's `hub.verify_token`, Graph's `access_token` and `appsecret_proof`, and anything named
+ * like a token, secret, password or key. Matching the name as sent would let `hub%2Everify_token`
+ * or `access%5Ftoken` through, which Fastify decodes to the real names.
+ */
+const SECRET_NAME = /token|secret|passw|proof|signature|api_?key|^code$|^key$/;
 
+/**
+ * The configured secrets (app secret, verify token, API token, Page tokens): a query value that
+ * holds one is never logged, whatever its parameter is called. Set once the configuration is
+ * known (by loggerParams); the exception filter reads it through redactUrl.
+ */
+let configuredSecrets: readonly string[] = [];
+
+/** Shorter values would redact ordinary words; no real secret is this short. */
+const MIN_SECRET_LENGTH = 4;
+
+export function setLoggedSecrets(secrets: readonly (string | undefined)[]): void {
+  configuredSecrets = secrets.filter(
+    (secret): secret is string => secret !== undefined && secret.length >= MIN_SECRET_LENGTH,
+  );
+}
+
+/** Percent-decoding as a query parser does it (`+` is a space), repeated for doubled encodings. */
+function decode(text: string): string {
+  let decoded = text;
+  for (let round = 0; round < 3 && /[%+]/.test(decoded); round++) {
+    try {
+      const next = decodeURIComponent(decoded.replace(/\+/g, ' '));
+      if (next === decoded) break;
+      decoded = next;
+    } catch {
+      break;
+    }
+  }
+  return decoded;
+}
+
+function holdsSecret(text: string): boolean {
+  if (configuredSecrets.length === 0) return false;
+  const decoded = decode(text);
+  return configuredSecrets.some((secret) => text.includes(secret) || decoded.includes(secret));
+}
+
+/**
+ * A URL fit for a log line: the value of every secret-named query parameter (by decoded name) and
+ * of any parameter holding a configured secret is replaced by `[Redacted]`, and a configured secret
+ * anywhere else in the URL (a token in the path) too. Every log line that names a URL goes through
+ * here: the request serializer below and the exception filter.
+ */
 export function redactUrl(url: string | undefined): string | undefined {
-  return url?.replace(SECRET_QUERY, '$1[Redacted]');
+  if (url === undefined) return undefined;
+  const start = url.indexOf('?');
+  const path = start === -1 ? url : url.slice(0, start);
+  let redacted = holdsSecret(path) ? '[Redacted]' : path;
+  if (start !== -1) {
+    const query = url
+      .slice(start + 1)
+      .split('&')
+      .map((part) => {
+        const eq = part.indexOf('=');
+        const name = eq === -1 ? part : part.slice(0, eq);
+        const value = eq === -1 ? '' : part.slice(eq + 1);
+        if (holdsSecret(name)) return '[Redacted]';
+        if (SECRET_NAME.test(decode(name).toLowerCase()) || holdsSecret(value)) {
+          return `${name}=[Redacted]`;
+        }
+        return part;
+      });
+    redacted += `?${query.join('&')}`;
+  }
+  return redacted;
 }
 
 /** Structured logs; secrets, tokens and signatures never reach a log line. */
 export function loggerParams(config: AppConfig): Params {
+  setLoggedSecrets([
+    config.appSecret,
+    config.verifyToken,
+    config.apiToken,
+    config.defaultPageToken,
+    ...Object.values(config.pageTokens),
+  ]);
   return {
     // No request logger for Meta's deliveries: thousands a second at peak, each would build one
     // for a debug line. Their failures are still logged, by the exception filter.

@@ -94,4 +94,14 @@ export class AppConfig {
   get webhookSweepIntervalMs(): number {
     return this.get('WEBHOOK_SWEEP_INTERVAL_MS');
   }
+  get webhookUnverifiedBytesLimit(): number {
+    return this.get('WEBHOOK_UNVERIFIED_BYTES_LIMIT');
+  }
+  get httpRequestTimeoutMs(): number {
+    return this.get('HTTP_REQUEST_TIMEOUT_MS');
+  }
+  /** Never above the request timeout: the headers are part of the request. */
+  get httpHeadersTimeoutMs(): number {
+    return Math.min(this.get('HTTP_HEADERS_TIMEOUT_MS'), this.get('HTTP_REQUEST_TIMEOUT_MS'));
+  }
 }

@@ -137,6 +137,31 @@ export class Environment {
   @IsInt(integer('WEBHOOK_SWEEP_INTERVAL_MS', '50 or more'))
   @Min(50, integer('WEBHOOK_SWEEP_INTERVAL_MS', '50 or more'))
   WEBHOOK_SWEEP_INTERVAL_MS = 5_000;
+
+  /**
+   * Body bytes of POST /webhook held before their signature is checked, across all requests: the
+   * memory unauthenticated clients can make the service spend. At least 24 MiB, so that a 16 MiB
+   * delivery fits in the three quarters large bodies may use.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(24 * 1024 * 1024)
+  WEBHOOK_UNVERIFIED_BYTES_LIMIT = 64 * 1024 * 1024;
+
+  /**
+   * Time a client has to send a whole request, body included: a 16 MiB delivery on a 2 Mbit/s
+   * link takes about 70 s.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1_000)
+  HTTP_REQUEST_TIMEOUT_MS = 120_000;
+
+  /** Time a client has to send a request's headers (at most HTTP_REQUEST_TIMEOUT_MS). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  HTTP_HEADERS_TIMEOUT_MS = 20_000;
 }
 
 /** A configuration problem, reported as one line naming the variable. */

@@ -86,8 +86,23 @@ function unparsedReason(raw: JsonObject): string | null {
 
 const SOURCES: readonly EventSource[] = ['messaging', 'standby', 'changes'];
 
+/**
+ * The most events one delivery may hold: more than Meta batches (10 MiB of ordinary messages is
+ * about 40,000), far fewer than a hostile body can hold (16 MiB of `{}` entries is five million).
+ * Above it the delivery is refused (413 TOO_MANY_EVENTS) before any per-event work.
+ */
+export const MAX_DELIVERY_EVENTS = 100_000;
+
 /** Every event of every entry, in order. Never throws, never drops anything. */
 export function parseDelivery(body: unknown, now = Date.now()): AnyMessengerEvent[] {
+  return [...eachDeliveryEvent(body, now)];
+}
+
+/**
+ * The events of a delivery one at a time, in order, so that a caller can give the event loop back
+ * between chunks of a large delivery (parsing 30,000 events takes most of a second).
+ */
+export function* eachDeliveryEvent(body: unknown, now = Date.now()): Generator<AnyMessengerEvent> {
   const delivery = isJsonObject(body) ? body : null;
   const object = stringField(delivery, 'object') ?? '';
   const entries = ownField(delivery, 'entry');
@@ -99,37 +114,67 @@ export function parseDelivery(body: unknown, now = Date.now()): AnyMessengerEven
           ? 'delivery has no entries'
           : 'delivery has no entry array';
     const context: EventContext = { object, pageId: null, source: 'messaging', entryTime: null };
-    return [parseEvent(unparsed(body, reason), context, now)];
+    yield parseEvent(unparsed(body, reason), context, now);
+    return;
   }
-  return entries.flatMap((entry) => parseEntry(entry, object, now));
+  for (const entry of entries) yield* eachEntryEvent(entry, object, now);
 }
 
-function parseEntry(entry: unknown, object: string, now: number): AnyMessengerEvent[] {
+/**
+ * How many events eachDeliveryEvent yields, counted from the arrays' lengths without parsing any:
+ * a delivery over MAX_DELIVERY_EVENTS is refused at this cost only.
+ */
+export function countDeliveryEvents(body: unknown): number {
+  const entries = ownField(isJsonObject(body) ? body : null, 'entry');
+  if (!Array.isArray(entries) || entries.length === 0) return 1;
+  let count = 0;
+  for (const entry of entries) {
+    const record = isJsonObject(entry) ? entry : null;
+    const sources =
+      record === null ? [] : SOURCES.filter((source) => Object.hasOwn(record, source));
+    if (record === null || sources.length === 0) count++;
+    else {
+      for (const source of sources) {
+        const items = record[source];
+        count += Array.isArray(items) ? items.length : 1;
+      }
+    }
+  }
+  return count;
+}
+
+function* eachEntryEvent(
+  entry: unknown,
+  object: string,
+  now: number,
+): Generator<AnyMessengerEvent> {
   const record = isJsonObject(entry) ? entry : null;
   const pageId = idField(record, 'id');
   // Kept as plausible milliseconds (or null), so that the stored context parses again alike.
   const entryTime = plausibleEpochMs(ownField(record, 'time'), now);
   const at = (source: EventSource): EventContext => ({ object, pageId, source, entryTime });
   if (record === null) {
-    return [parseEvent(unparsed(entry, 'entry is not an object'), at('messaging'), now)];
+    yield parseEvent(unparsed(entry, 'entry is not an object'), at('messaging'), now);
+    return;
   }
 
   const sources = SOURCES.filter((source) => Object.hasOwn(record, source));
   if (sources.length === 0) {
     const reason = 'entry has no messaging, standby or changes';
-    return [parseEvent(unparsed(entry, reason), at('messaging'), now)];
+    yield parseEvent(unparsed(entry, reason), at('messaging'), now);
+    return;
   }
-  return sources.flatMap((source) => {
+  for (const source of sources) {
     const items = record[source];
     if (!Array.isArray(items)) {
-      const reason = `entry.${source} is not an array`;
-      return [parseEvent(unparsed(items, reason), at(source), now)];
+      yield parseEvent(unparsed(items, `entry.${source} is not an array`), at(source), now);
+      continue;
     }
-    return items.map((item) => {
+    for (const item of items) {
       const raw = isJsonObject(item) ? item : unparsed(item, `entry.${source}[] is not an object`);
-      return parseEvent(raw, at(source), now);
-    });
-  });
+      yield parseEvent(raw, at(source), now);
+    }
+  }
 }
 
 /**

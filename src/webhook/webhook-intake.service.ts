@@ -1,9 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { AppError } from '../common/app-error';
 import { isJsonObject, stringField } from '../events/json-fields';
 import { jsonbSafe } from './delivery-body';
 import { EventProcessor } from './event-processor.service';
 import { InboxWriter, StoredEvent } from './inbox-writer.service';
-import { dedupeKey, parseDelivery } from './messenger-event.parser';
+import type { DeliveryToStore } from './inbox.repository';
+import {
+  countDeliveryEvents,
+  dedupeKey,
+  eachDeliveryEvent,
+  MAX_DELIVERY_EVENTS,
+} from './messenger-event.parser';
+
+/**
+ * Events parsed and keyed between two turns of the event loop: some tens of milliseconds of work,
+ * so a delivery of 30,000 events never holds up other requests (or /health) for long.
+ */
+const EVENTS_PER_TURN = 1_000;
 
 /** A delivery's way in: parse, store durably (the acknowledgement waits for this), then publish. */
 @Injectable()
@@ -14,13 +28,24 @@ export class WebhookIntake {
   ) {}
 
   async receive(text: string, body: unknown): Promise<void> {
-    // Cleaned before parsing, so the events published from memory are the very ones stored (and
-    // read back by the sweeper): cleaning only the stored copy let a NUL reach the handlers.
-    const events = parseDelivery(jsonbSafe(body, text)).map((event) => ({
-      dedupeKey: dedupeKey(event),
-      event,
-      payload: event.raw,
-    }));
+    const count = countDeliveryEvents(body);
+    if (count > MAX_DELIVERY_EVENTS) {
+      throw new AppError(
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        'TOO_MANY_EVENTS',
+        `a delivery may hold at most ${MAX_DELIVERY_EVENTS} events (this one holds ${count})`,
+      );
+    }
+    // Cleaned once, before parsing, so the events published from memory are the very ones stored
+    // (and read back by the sweeper): cleaning only the stored copy let a NUL reach the handlers.
+    // Once for the whole delivery: per event, the scan of the text made a delivery's cost grow
+    // with the square of its size.
+    const cleaned = jsonbSafe(body, text);
+    const events: DeliveryToStore['events'] = [];
+    for (const event of eachDeliveryEvent(cleaned)) {
+      events.push({ dedupeKey: dedupeKey(event), event, payload: event.raw });
+      if (events.length % EVENTS_PER_TURN === 0) await nextTurn();
+    }
     // Only a string: String() throws on an object whose `toString` key is no function.
     const object = stringField(isJsonObject(body) ? body : null, 'object');
     // Events beyond what this process has room for go to the sweepers of all replicas at once.
