@@ -51,7 +51,7 @@ function seedAnswers(): Seeded[] {
 
 const round = (value: number) => roundHalfAwayFromZero(value, 2);
 
-/** The scores of API.md, computed the plain way from the seeded answers. */
+/** The scores of docs/api.md, computed the plain way from the seeded answers. */
 function expectedScores(answers: Seeded[]) {
   const of = (type: ScoreType) => answers.filter((a) => a.valid && a.type === type);
   const distribution = (type: ScoreType) => {

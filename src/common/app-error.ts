@@ -2,7 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 
 /**
  * An expected failure with a stable machine-readable `code`; the exception filter turns it into
- * API.md's error shape. `details` are extra fields for the body (for example Meta's error ids).
+ * The one error shape (docs/api.md). `details` are extra fields for the body (for example Meta's error ids).
  */
 export class AppError extends Error {
   constructor(

@@ -70,7 +70,7 @@ export function errorBody(
   return { statusCode: status, error: reasonPhrase(status), message, code, ...extra };
 }
 
-/** One error shape for every route (API.md): `{statusCode, error, message, code}`. */
+/** One error shape for every route (docs/api.md): `{statusCode, error, message, code}`. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');

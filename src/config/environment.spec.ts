@@ -18,7 +18,7 @@ const PRODUCTION = {
 };
 
 describe('parseEnvironment', () => {
-  it('applies the defaults of API.md', () => {
+  it('applies the documented defaults', () => {
     const env = parseEnvironment({});
     expect(env).toMatchObject({
       PORT: 3000,

@@ -26,7 +26,7 @@ const integer = (name: string, range: string) => ({
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   value === '' ? undefined : value;
 
-/** Every variable of API.md ("Configuration"), as read from the environment. */
+/** Every configuration variable (docs/api.md, "Configuration"), as read from the environment. */
 export class Environment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';

@@ -110,7 +110,7 @@ export class SurveySender {
   }
 }
 
-/** 502 with Meta's code, error_subcode and fbtrace_id (API.md). */
+/** 502 with Meta's code, error_subcode and fbtrace_id (docs/api.md). */
 function graphApiFailure(error: GraphApiError, surveyId: string | null): AppError {
   return new AppError(HttpStatus.BAD_GATEWAY, 'GRAPH_API_ERROR', error.message, {
     surveyId,

@@ -4,7 +4,7 @@
  * acknowledged. What it cannot understand becomes an `unknown` event that keeps the raw value.
  *
  * This file decides which kind an event is and whose it is (Page, customer, time); each event file
- * in events/ reads its own payload. Field names follow the Messenger reference in shared/seeds.
+ * in events/ reads its own payload. Field names follow Meta's Messenger Platform reference.
  */
 import { createHash } from 'node:crypto';
 import { writeCanonicalJson } from '../events/canonical-json';

@@ -12,7 +12,7 @@ import { WebhookIntake } from './webhook-intake.service';
 import { isValidSignature } from './webhook-signature';
 
 export const WEBHOOK_PATH = '/webhook';
-/** Meta batches many events into one delivery (API.md asks for at least 10 MiB). */
+/** Meta batches many events into one delivery (the service takes at least 10 MiB). */
 export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
 
 /**
