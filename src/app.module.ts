@@ -10,6 +10,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReactionsModule } from './reactions/reactions.module';
+import { ResponseFeedbackModule } from './response-feedback/response-feedback.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { WebhookModule } from './webhook/webhook.module';
 
@@ -29,6 +30,7 @@ export class AppModule {
         EventsModule,
         ConversationsModule,
         ReactionsModule,
+        ResponseFeedbackModule,
         HealthModule,
         SurveysModule,
         WebhookModule,

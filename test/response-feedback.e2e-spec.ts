@@ -1,4 +1,4 @@
-import { ResponseFeedbackService } from '../src/surveys/response-feedback/response-feedback.service';
+import { ResponseFeedbackService } from '../src/response-feedback/response-feedback.service';
 import { responseFeedbackDelivery } from './surveys-fixtures';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
 

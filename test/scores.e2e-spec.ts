@@ -1,4 +1,4 @@
-import { roundHalfAwayFromZero } from '../src/surveys/scores/rounding';
+import { roundHalfAwayFromZero } from '../src/common/rounding';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
 import { FakeGraphApi, metaError } from './fake-graph-api';
 import { DAY, feedbackDelivery, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';

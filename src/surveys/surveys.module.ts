@@ -4,7 +4,6 @@ import { ConversationsModule } from '../conversations/conversations.module';
 import { SurveyAnswerRepository } from './answers/survey-answer.repository';
 import { SurveyAnswersHandler } from './answers/survey-answers.handler';
 import { DEFAULT_GRAPH_CLIENT_OPTIONS, GraphSendApiClient } from './graph/graph-send-api.client';
-import { ResponseFeedbackModule } from './response-feedback/response-feedback.module';
 import { ScoresController } from './scores/scores.controller';
 import { ScoresRepository } from './scores/scores.repository';
 import { ScoresService } from './scores/scores.service';
@@ -15,9 +14,9 @@ import { SurveyRepository } from './survey.repository';
 import { SurveysController } from './surveys.controller';
 import { SurveysService } from './surveys.service';
 
-/** Customer Feedback Template surveys: sending, answers, expiry, scores and response feedback. */
+/** Customer Feedback Template surveys: sending, answers, expiry and scores. */
 @Module({
-  imports: [ConversationsModule, ResponseFeedbackModule],
+  imports: [ConversationsModule],
   controllers: [SurveysController, ScoresController],
   providers: [
     {
@@ -40,6 +39,5 @@ import { SurveysService } from './surveys.service';
     SurveyExpiry,
     SurveyAnswersHandler,
   ],
-  exports: [ResponseFeedbackModule],
 })
 export class SurveysModule {}

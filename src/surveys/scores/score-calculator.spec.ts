@@ -3,7 +3,6 @@ import {
   csatScore,
   npsScore,
   periodStart,
-  responseRate,
   trendPoint,
 } from './score-calculator';
 
@@ -180,21 +179,6 @@ describe(trendPoint.name, () => {
 
   it('gives nulls without answers', () => {
     expect(trendPoint('nps', {})).toEqual({ responses: 0, score: null, average: null });
-  });
-});
-
-describe(responseRate.name, () => {
-  it('divides responded by sent to 4 decimals', () => {
-    expect(responseRate(3, 1)).toBe(0.3333);
-    expect(responseRate(3, 2)).toBe(0.6667);
-    expect(responseRate(8, 1)).toBe(0.125);
-    expect(responseRate(7, 7)).toBe(1);
-    expect(responseRate(20000, 1)).toBe(0.0001);
-    expect(responseRate(5, 0)).toBe(0);
-  });
-
-  it('is null when nothing was sent', () => {
-    expect(responseRate(0, 0)).toBeNull();
   });
 });
 

@@ -1,5 +1,5 @@
 import { SCORE_RANGES, type ScoreType } from '../template/survey-template';
-import { roundHalfAwayFromZero } from './rounding';
+import { roundHalfAwayFromZero } from '../../common/rounding';
 
 /**
  * Pure score arithmetic for GET /api/scores and its trend. Input is a count of valid answers
@@ -49,7 +49,6 @@ export interface TrendPoint {
 export type TrendInterval = 'day' | 'week' | 'month';
 
 const DECIMALS = 2;
-const RATE_DECIMALS = 4;
 
 interface Tally {
   distribution: Distribution;
@@ -133,14 +132,6 @@ export function trendPoint(type: ScoreType, counts: ScoreCounts): TrendPoint {
   }
   const { responses, score, average } = type === 'csat' ? csatScore(counts) : cesScore(counts);
   return { responses, score, average };
-}
-
-/**
- * responded / sent, 4 decimals. null when nothing was sent: an unknown rate, not a rate of 0,
- * like a score with no answers.
- */
-export function responseRate(sent: number, responded: number): number | null {
-  return sent === 0 ? null : roundHalfAwayFromZero(responded / sent, RATE_DECIMALS);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
-import { allOf, SqlParams } from '../sql-params';
+import { allOf, SqlParams } from '../../database/sql-params';
 import { SCORE_TYPES, type ScoreType } from '../template/survey-template';
 import type { SplitRange } from './day-range';
 import type { TrendInterval } from './score-calculator';
