@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ASYNC_COMMIT } from '../database/async-commit';
 import { PrismaService } from '../database/prisma.service';
-import { ASYNC_COMMIT } from './message.repository';
 
 export interface ConversationEventToStore {
   /** The webhook event's dedupe key. */
@@ -37,7 +37,7 @@ export class ConversationEventRepository {
 
   /**
    * Stores the event once, and opens the customer's conversation if it had none yet (committed
-   * asynchronously, like every handler write: see message.repository.ts).
+   * asynchronously, like every handler write: see database/async-commit.ts).
    */
   async insert(event: ConversationEventToStore): Promise<void> {
     await this.prisma.pool.query({

@@ -3,7 +3,8 @@ import { CursorCodec } from '../../common/cursor';
 import { Page, toPage } from '../../common/pagination';
 import { rate } from '../../common/rate';
 import type { ScoreType } from '../template/survey-template';
-import { splitRange, type InstantRange } from './day-range';
+import { splitRange } from '../../common/day-range';
+import type { InstantRange } from '../../common/instant';
 import {
   cesScore,
   csatScore,
