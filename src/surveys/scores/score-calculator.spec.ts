@@ -1,10 +1,4 @@
-import {
-  cesScore,
-  csatScore,
-  npsScore,
-  periodStart,
-  trendPoint,
-} from './score-calculator';
+import { cesScore, csatScore, npsScore, periodStart, trendPoint } from './score-calculator';
 
 describe(csatScore.name, () => {
   it('computes score, average and the full distribution', () => {
