@@ -4,9 +4,7 @@ import { ConversationsModule } from '../conversations/conversations.module';
 import { SurveyAnswerRepository } from './answers/survey-answer.repository';
 import { SurveyAnswersHandler } from './answers/survey-answers.handler';
 import { DEFAULT_GRAPH_CLIENT_OPTIONS, GraphSendApiClient } from './graph/graph-send-api.client';
-import { ScoresController } from './scores/scores.controller';
-import { ScoresRepository } from './scores/scores.repository';
-import { ScoresService } from './scores/scores.service';
+import { ScoresModule } from './scores/scores.module';
 import { SurveyExpiry } from './survey-expiry.service';
 import { SurveyPages } from './survey-pages.service';
 import { SurveySender } from './survey-sender.service';
@@ -16,8 +14,8 @@ import { SurveysService } from './surveys.service';
 
 /** Customer Feedback Template surveys: sending, answers, expiry and scores. */
 @Module({
-  imports: [ConversationsModule],
-  controllers: [SurveysController, ScoresController],
+  imports: [ConversationsModule, ScoresModule],
+  controllers: [SurveysController],
   providers: [
     {
       provide: GraphSendApiClient,
@@ -31,11 +29,9 @@ import { SurveysService } from './surveys.service';
     },
     SurveyRepository,
     SurveyAnswerRepository,
-    ScoresRepository,
     SurveyPages,
     SurveySender,
     SurveysService,
-    ScoresService,
     SurveyExpiry,
     SurveyAnswersHandler,
   ],

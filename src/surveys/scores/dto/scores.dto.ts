@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ListQueryDto } from '../../common/pagination';
-import { SCORE_TYPES, type ScoreType } from '../template/survey-template';
-import { IsInstant, RANGE_BOUND_NOTE } from '../../common/instant';
+import { ListQueryDto } from '../../../common/pagination';
+import { SCORE_TYPES, type ScoreType } from '../../template/survey-template';
+import { IsInstant, RANGE_BOUND_NOTE } from '../../../common/instant';
 
 export const TREND_INTERVALS = ['day', 'week', 'month'] as const;
 
