@@ -1,7 +1,8 @@
 import { roundHalfAwayFromZero } from '../src/common/rounding';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
 import { FakeGraphApi, metaError } from './fake-graph-api';
-import { DAY, feedbackDelivery, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
+import { feedbackDelivery } from './messenger-factories';
+import { DAY, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
 import { eventually, readJson, TestApp } from './test-app';
 
 type ScoreType = 'csat' | 'nps' | 'ces';
