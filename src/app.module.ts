@@ -10,7 +10,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReactionsModule } from './reactions/reactions.module';
-import { ResponseFeedbackModule } from './response-feedback/response-feedback.module';
+import { ScoresModule } from './surveys/scores/scores.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { WebhookModule } from './webhook/webhook.module';
 
@@ -30,9 +30,9 @@ export class AppModule {
         EventsModule,
         ConversationsModule,
         ReactionsModule,
-        ResponseFeedbackModule,
         HealthModule,
         SurveysModule,
+        ScoresModule,
         WebhookModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

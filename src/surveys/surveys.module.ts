@@ -4,7 +4,6 @@ import { ConversationsModule } from '../conversations/conversations.module';
 import { SurveyAnswerRepository } from './answers/survey-answer.repository';
 import { SurveyAnswersHandler } from './answers/survey-answers.handler';
 import { DEFAULT_GRAPH_CLIENT_OPTIONS, GraphSendApiClient } from './graph/graph-send-api.client';
-import { ScoresModule } from './scores/scores.module';
 import { SurveyExpiry } from './survey-expiry.service';
 import { SurveyPages } from './survey-pages.service';
 import { SurveySender } from './survey-sender.service';
@@ -12,9 +11,9 @@ import { SurveyRepository } from './survey.repository';
 import { SurveysController } from './surveys.controller';
 import { SurveysService } from './surveys.service';
 
-/** Customer Feedback Template surveys: sending, answers, expiry and scores. */
+/** Customer Feedback Template surveys: sending, answers and expiry (scores: ScoresModule). */
 @Module({
-  imports: [ConversationsModule, ScoresModule],
+  imports: [ConversationsModule],
   controllers: [SurveysController],
   providers: [
     {
