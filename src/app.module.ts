@@ -10,6 +10,7 @@ import { ConversationsModule } from './conversations/conversations.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { ReactionsModule } from './reactions/reactions.module';
+import { ScoresModule } from './surveys/scores/scores.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { WebhookModule } from './webhook/webhook.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         ReactionsModule,
         HealthModule,
         SurveysModule,
+        ScoresModule,
         WebhookModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

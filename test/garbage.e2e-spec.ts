@@ -1,5 +1,5 @@
+import { delivery, PAGE_ID, textMessage, USER_ID } from './messenger-factories';
 import { readJson, startTestApp, TestApp } from './test-app';
-import { delivery, PAGE_ID, textMessage, USER_ID } from './webhook-fixtures';
 
 /** Cursors as a client could forge them: base64url of a JSON array of positions. */
 const cursorOf = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');

@@ -1,4 +1,118 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TestApp } from './test-app';
+
+/**
+ * Every builder of Messenger webhook payloads the end-to-end specs use: Meta's own examples
+ * (the fixture files), single events and deliveries, the per-file conversation factory, and the
+ * survey answers and response feedback. Each builds on `delivery`, so a delivery has one shape.
+ */
+
+/** The seed examples (src/webhook/fixtures/README.md says where each comes from). */
+const FIXTURES = join(__dirname, '..', 'src', 'webhook', 'fixtures');
+
+export const fixtureNames = (): string[] =>
+  readdirSync(FIXTURES)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
+
+/** A fixture's exact bytes, as Meta would send them. */
+export const fixtureBytes = (name: string): Buffer => readFileSync(join(FIXTURES, name));
+
+export const PAGE_ID = '1000000000000001';
+export const USER_ID = '2000000000000001';
+
+/** One customer → Page text message, as `entry[].messaging[]` holds it. */
+export function textMessage(
+  mid: string,
+  text = `text of ${mid}`,
+  { pageId = PAGE_ID, userId = USER_ID, timestamp = 1_763_700_000_000 } = {},
+): Record<string, unknown> {
+  return {
+    sender: { id: userId },
+    recipient: { id: pageId },
+    timestamp,
+    message: { mid, text },
+  };
+}
+
+/** A `page` delivery of one entry holding `events` under `source`. */
+export function delivery(
+  events: unknown[],
+  { pageId = PAGE_ID, source = 'messaging', time = 1_763_700_000_500 } = {},
+): Record<string, unknown> {
+  return { object: 'page', entry: [{ id: pageId, time, [source]: events }] };
+}
+
+/**
+ * JSON as Meta writes it: every non-ASCII UTF-16 unit escaped (`é` → `\u00e9`, an emoji as its
+ * surrogate pair `\ud83d\ude0d`), so the signature is over ASCII bytes only.
+ */
+export function metaJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+export interface FeedbackAnswerFixture {
+  type: string;
+  payload: string;
+  followUp?: string;
+}
+
+/** A signed-delivery body with one messaging_feedback event (seed 002's shape). */
+export function feedbackDelivery(input: {
+  pageId: string;
+  userId: string;
+  timestamp?: number;
+  questions: Record<string, FeedbackAnswerFixture>;
+}): unknown {
+  const questions = Object.fromEntries(
+    Object.entries(input.questions).map(([id, answer]) => [
+      id,
+      {
+        type: answer.type,
+        payload: answer.payload,
+        ...(answer.followUp !== undefined && {
+          follow_up: { type: 'free_form', payload: answer.followUp },
+        }),
+      },
+    ]),
+  );
+  return delivery(
+    [
+      {
+        sender: { id: input.userId },
+        recipient: { id: input.pageId },
+        ...(input.timestamp !== undefined && { timestamp: input.timestamp }),
+        messaging_feedback: { feedback_screens: [{ screen_id: 0, questions }] },
+      },
+    ],
+    { pageId: input.pageId, time: input.timestamp ?? Date.now() },
+  );
+}
+
+/** A signed-delivery body with one response_feedback event (seed 000's shape). */
+export function responseFeedbackDelivery(input: {
+  pageId: string;
+  userId: string;
+  mid: string;
+  feedback: 'Good response' | 'Bad response';
+  timestamp: number;
+}): unknown {
+  return delivery(
+    [
+      {
+        sender: { id: input.userId },
+        recipient: { id: input.pageId },
+        timestamp: input.timestamp,
+        response_feedback: { feedback: input.feedback, mid: input.mid },
+      },
+    ],
+    { pageId: input.pageId, time: input.timestamp },
+  );
+}
 
 /**
  * Builders of Messenger webhook payloads for one test file: its own Page, clock and customers, so
@@ -34,22 +148,19 @@ export function conversationFactory(options: {
 }): ConversationFactory {
   let users = 0;
   const at = (seconds: number): number => options.start + seconds * 1000;
-  const delivery: ConversationFactory['delivery'] = (
+  const pageDelivery: ConversationFactory['delivery'] = (
     events,
-    page = options.page,
+    pageId = options.page,
     source = 'messaging',
-  ) => ({
-    object: 'page',
-    entry: [{ id: page, time: Date.now(), [source]: events }],
-  });
+  ) => delivery(events, { pageId, source, time: Date.now() });
   return {
     page: options.page,
     at,
     iso: (seconds) => new Date(at(seconds)).toISOString(),
     newUser: () => `${options.userPrefix}${String(++users).padStart(5, '0')}`,
-    delivery,
+    delivery: pageDelivery,
     async send(t, events, page, source) {
-      const res = await t.deliver(delivery(events, page, source));
+      const res = await t.deliver(pageDelivery(events, page, source));
       expect(res.status).toBe(200);
     },
     inbound: (user, seconds, fields, page = options.page) => ({

@@ -1,5 +1,5 @@
-import { ResponseFeedbackService } from '../src/surveys/response-feedback/response-feedback.service';
-import { responseFeedbackDelivery } from './surveys-fixtures';
+import { ResponseFeedbackService } from '../src/response-feedback/response-feedback.service';
+import { responseFeedbackDelivery } from './messenger-factories';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
 
 const PAGE = '5001';

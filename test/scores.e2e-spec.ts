@@ -1,7 +1,8 @@
-import { roundHalfAwayFromZero } from '../src/surveys/scores/rounding';
+import { roundHalfAwayFromZero } from '../src/common/rounding';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
 import { FakeGraphApi, metaError } from './fake-graph-api';
-import { DAY, feedbackDelivery, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
+import { feedbackDelivery } from './messenger-factories';
+import { DAY, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
 import { eventually, readJson, TestApp } from './test-app';
 
 type ScoreType = 'csat' | 'nps' | 'ces';
@@ -332,6 +333,58 @@ describe('GET /api/scores', () => {
       expect((await get('/api/scores/ces/trend')).interval).toBe('day');
       expect((await t.api('/api/scores/stars/trend')).status).toBe(400);
       expect((await t.api('/api/scores/csat/trend?interval=year')).status).toBe(400);
+    });
+
+    it('puts a week across a new year, and the last instant of a Sunday, in the week of its Monday', async () => {
+      // Before the seeded answers (timestamps must not be in the future) but on a Page of its own,
+      // and after every trend test that reads all Pages, which it would otherwise change.
+      const page = '4006';
+      const answers = [
+        ['2026-01-01T08:00:00.000Z', '5'], // Thursday
+        ['2026-01-04T23:59:59.999Z', '1'], // Sunday
+        ['2026-01-05T00:00:00.000Z', '4'], // Monday
+        ['2024-02-29T12:00:00.000Z', '3'], // a leap day, Thursday
+      ] as const;
+      const entries = answers.flatMap(([at, payload], i) => {
+        const single = feedbackDelivery({
+          pageId: page,
+          userId: `newyear${i}`,
+          timestamp: Date.parse(at),
+          questions: { csat: { type: 'csat', payload } },
+        }) as { entry: unknown[] };
+        return single.entry;
+      });
+      expect((await t.deliver({ object: 'page', entry: entries })).status).toBe(200);
+      await eventually(async () =>
+        expect(await t.prisma.surveyAnswer.count({ where: { pageId: page } })).toBe(4),
+      );
+      const trend = async (query: string) => {
+        const body = (await get(`/api/scores/csat/trend?pageId=${page}&${query}`)) as {
+          points: { period: string; responses: number }[];
+        };
+        return body.points.map((p) => [p.period, p.responses]);
+      };
+      // Whole days come from the daily rollup ...
+      expect(await trend('interval=week')).toEqual([
+        ['2024-02-26', 1],
+        ['2025-12-29', 2],
+        ['2026-01-05', 1],
+      ]);
+      expect(await trend('interval=month')).toEqual([
+        ['2024-02-01', 1],
+        ['2026-01-01', 3],
+      ]);
+      // ... and a range starting within a day reads that day's answers row by row.
+      expect(await trend('interval=week&from=2026-01-04T12:00:00Z')).toEqual([
+        ['2025-12-29', 1],
+        ['2026-01-05', 1],
+      ]);
+      expect(await trend('interval=day&from=2026-01-04T12:00:00Z&to=2026-01-05T01:00:00Z')).toEqual(
+        [
+          ['2026-01-04', 1],
+          ['2026-01-05', 1],
+        ],
+      );
     });
   });
 

@@ -1,14 +1,8 @@
 import { EventBus } from '../src/events/event-bus';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
 import { parseDelivery } from '../src/webhook/messenger-event.parser';
-import {
-  DAY,
-  feedbackDelivery,
-  FeedbackAnswerFixture,
-  HOUR,
-  seedConversation,
-  startSurveyApp,
-} from './surveys-fixtures';
+import { FeedbackAnswerFixture, feedbackDelivery } from './messenger-factories';
+import { DAY, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
 import { eventually, readJson, TestApp } from './test-app';
 
 const PAGE = '3001';

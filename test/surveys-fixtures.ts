@@ -2,7 +2,7 @@ import type { PrismaService } from '../src/database/prisma.service';
 import { FakeGraphApi } from './fake-graph-api';
 import { startTestApp, TestApp } from './test-app';
 
-/** Builders shared by the surveys, scores and response-feedback end-to-end specs. */
+/** The app and rows the surveys, scores and auth specs start from (payloads: messenger-factories.ts). */
 
 /** The service with a fake Graph API behind it and a privacy policy URL, as surveys need. */
 export async function startSurveyApp(
@@ -24,77 +24,6 @@ export async function startSurveyApp(
     await fake.close();
     throw error;
   }
-}
-
-export interface FeedbackAnswerFixture {
-  type: string;
-  payload: string;
-  followUp?: string;
-}
-
-/** A signed-delivery body with one messaging_feedback event (seed 002's shape). */
-export function feedbackDelivery(input: {
-  pageId: string;
-  userId: string;
-  timestamp?: number;
-  questions: Record<string, FeedbackAnswerFixture>;
-}): unknown {
-  const questions = Object.fromEntries(
-    Object.entries(input.questions).map(([id, answer]) => [
-      id,
-      {
-        type: answer.type,
-        payload: answer.payload,
-        ...(answer.followUp !== undefined && {
-          follow_up: { type: 'free_form', payload: answer.followUp },
-        }),
-      },
-    ]),
-  );
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: input.pageId,
-        time: input.timestamp ?? Date.now(),
-        messaging: [
-          {
-            sender: { id: input.userId },
-            recipient: { id: input.pageId },
-            ...(input.timestamp !== undefined && { timestamp: input.timestamp }),
-            messaging_feedback: { feedback_screens: [{ screen_id: 0, questions }] },
-          },
-        ],
-      },
-    ],
-  };
-}
-
-/** A signed-delivery body with one response_feedback event (seed 000's shape). */
-export function responseFeedbackDelivery(input: {
-  pageId: string;
-  userId: string;
-  mid: string;
-  feedback: 'Good response' | 'Bad response';
-  timestamp: number;
-}): unknown {
-  return {
-    object: 'page',
-    entry: [
-      {
-        id: input.pageId,
-        time: input.timestamp,
-        messaging: [
-          {
-            sender: { id: input.userId },
-            recipient: { id: input.pageId },
-            timestamp: input.timestamp,
-            response_feedback: { feedback: input.feedback, mid: input.mid },
-          },
-        ],
-      },
-    ],
-  };
 }
 
 /**

@@ -2,8 +2,9 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { MessageReceivedEvent } from '../src/events';
 import { EventSweeper } from '../src/webhook/event-sweeper.service';
 import { WebhookEventsController } from '../src/webhook/webhook-events.controller';
+import { delivery, PAGE_ID, textMessage } from './messenger-factories';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
-import { delivery, eventsByMid, listEvents, PAGE_ID, textMessage } from './webhook-fixtures';
+import { eventsByMid, listEvents } from './webhook-fixtures';
 
 const cursorOf = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
 

@@ -1,7 +1,8 @@
 import { EventProcessor } from '../src/webhook/event-processor.service';
 import { EventSweeper } from '../src/webhook/event-sweeper.service';
+import { delivery, textMessage } from './messenger-factories';
 import { eventually, startTestApp, TestApp } from './test-app';
-import { delivery, eventsByMid, textMessage } from './webhook-fixtures';
+import { eventsByMid } from './webhook-fixtures';
 
 describe('webhook ingestion faults', () => {
   describe('the database down during a delivery', () => {

@@ -1,53 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TestApp } from './test-app';
 
-/** The seed examples (src/webhook/fixtures/README.md says where each comes from). */
-const FIXTURES = join(__dirname, '..', 'src', 'webhook', 'fixtures');
-
-export const fixtureNames = (): string[] =>
-  readdirSync(FIXTURES)
-    .filter((name) => name.endsWith('.json'))
-    .sort();
-
-/** A fixture's exact bytes, as Meta would send them. */
-export const fixtureBytes = (name: string): Buffer => readFileSync(join(FIXTURES, name));
-
-export const PAGE_ID = '1000000000000001';
-export const USER_ID = '2000000000000001';
-
-/** One customer → Page text message, as `entry[].messaging[]` holds it. */
-export function textMessage(
-  mid: string,
-  text = `text of ${mid}`,
-  { pageId = PAGE_ID, userId = USER_ID, timestamp = 1_763_700_000_000 } = {},
-): Record<string, unknown> {
-  return {
-    sender: { id: userId },
-    recipient: { id: pageId },
-    timestamp,
-    message: { mid, text },
-  };
-}
-
-/** A `page` delivery of one entry holding `events` under `source`. */
-export function delivery(
-  events: unknown[],
-  { pageId = PAGE_ID, source = 'messaging', time = 1_763_700_000_500 } = {},
-): Record<string, unknown> {
-  return { object: 'page', entry: [{ id: pageId, time, [source]: events }] };
-}
-
-/**
- * JSON as Meta writes it: every non-ASCII UTF-16 unit escaped (`é` → `\u00e9`, an emoji as its
- * surrogate pair `\ud83d\ude0d`), so the signature is over ASCII bytes only.
- */
-export function metaJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[\u0080-\uffff]/g,
-    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
+/** Reads of the webhook inbox for the webhook specs (payload builders: messenger-factories.ts). */
 
 export interface StoredEventRow {
   id: string;

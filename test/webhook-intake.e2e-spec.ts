@@ -1,17 +1,8 @@
 import { WEBHOOK_BODY_LIMIT } from '../src/webhook/webhook-delivery.route';
 import { WebhookIntake } from '../src/webhook/webhook-intake.service';
+import { delivery, fixtureBytes, fixtureNames, PAGE_ID, textMessage } from './messenger-factories';
 import { eventually, readJson, sign, startTestApp, TestApp } from './test-app';
-import {
-  delivery,
-  eventsByMid,
-  eventsOfBody,
-  fixtureBytes,
-  fixtureNames,
-  inboxCounts,
-  listEvents,
-  PAGE_ID,
-  textMessage,
-} from './webhook-fixtures';
+import { eventsByMid, eventsOfBody, inboxCounts, listEvents } from './webhook-fixtures';
 
 /** The kind each seed example is stored as (the parser spec reads their fields). */
 const FIXTURE_KINDS: Record<string, string> = {

@@ -1,6 +1,7 @@
 import { parseDeliveryBody } from '../src/webhook/delivery-body';
+import { delivery, PAGE_ID, textMessage } from './messenger-factories';
 import { readJson, startTestApp, TestApp } from './test-app';
-import { delivery, eventsOfBody, inboxCounts, PAGE_ID, textMessage } from './webhook-fixtures';
+import { eventsOfBody, inboxCounts } from './webhook-fixtures';
 
 /** A page delivery with one event written as raw JSON text. */
 const withEvent = (eventJson: string) =>

@@ -1,17 +1,9 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { MessageDetailDto } from '../src/conversations/dto/message.dto';
 import { MessageReceivedEvent, PermanentEventError } from '../src/events';
+import { delivery, PAGE_ID, textMessage, USER_ID } from './messenger-factories';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
-import {
-  delivery,
-  eventsByMid,
-  eventsOfBody,
-  listEvents,
-  ListedEvent,
-  PAGE_ID,
-  textMessage,
-  USER_ID,
-} from './webhook-fixtures';
+import { eventsByMid, eventsOfBody, listEvents, ListedEvent } from './webhook-fixtures';
 
 /**
  * Payloads real Pages send that differ from the reference examples (times in seconds, legacy

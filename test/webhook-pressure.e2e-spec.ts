@@ -2,8 +2,9 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { MessageReceivedEvent } from '../src/events/messenger-events';
 import { EventProcessor, MAX_QUEUED } from '../src/webhook/event-processor.service';
 import { InboxWriter } from '../src/webhook/inbox-writer.service';
+import { delivery, textMessage } from './messenger-factories';
 import { eventually, startTestApp, TestApp } from './test-app';
-import { delivery, eventsByMid, textMessage } from './webhook-fixtures';
+import { eventsByMid } from './webhook-fixtures';
 
 describe('webhook intake under pressure', () => {
   let t: TestApp;

@@ -1,5 +1,6 @@
+import { delivery, metaJson, textMessage } from './messenger-factories';
 import { eventually, sign, startTestApp, TestApp } from './test-app';
-import { delivery, eventsByMid, inboxCounts, metaJson, textMessage } from './webhook-fixtures';
+import { eventsByMid, inboxCounts } from './webhook-fixtures';
 
 describe('POST /webhook signature', () => {
   let t: TestApp;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { ASYNC_COMMIT } from '../database/async-commit';
 import { PrismaService } from '../database/prisma.service';
-import { ASYNC_COMMIT } from './message.repository';
+import { allOf, SqlParams } from '../database/sql-params';
 
 export interface ConversationEventToStore {
   /** The webhook event's dedupe key. */
@@ -37,7 +38,7 @@ export class ConversationEventRepository {
 
   /**
    * Stores the event once, and opens the customer's conversation if it had none yet (committed
-   * asynchronously, like every handler write: see message.repository.ts).
+   * asynchronously, like every handler write: see database/async-commit.ts).
    */
   async insert(event: ConversationEventToStore): Promise<void> {
     await this.prisma.pool.query({
@@ -71,13 +72,22 @@ export class ConversationEventRepository {
     after: TimeKey | null,
     limit: number,
   ): Promise<ConversationEventRow[]> {
+    const params = new SqlParams();
+    const where = [
+      `page_id = ${params.add(pageId)}`,
+      userId === null ? 'user_id IS NULL' : `user_id = ${params.add(userId)}`,
+    ];
+    if (after !== null) {
+      where.push(
+        `(occurred_at, id) > (${params.add(after.at)}::timestamptz, ${params.add(after.id)}::bigint)`,
+      );
+    }
     const { rows } = await this.prisma.pool.query<ConversationEventRow>(
       `SELECT ${COLUMNS} FROM conversation_events
-       WHERE page_id = $1 AND ${userId === null ? 'user_id IS NULL AND $2::text IS NULL' : 'user_id = $2'}
-         ${after === null ? '' : 'AND (occurred_at, id) > ($4::timestamptz, $5::bigint)'}
+       WHERE ${allOf(where)}
        ORDER BY occurred_at, id
-       LIMIT $3`,
-      after === null ? [pageId, userId, limit] : [pageId, userId, limit, after.at, after.id],
+       LIMIT ${params.add(limit)}`,
+      params.values,
     );
     return rows;
   }

@@ -11,7 +11,7 @@ import { MessageDetailDto, MessageDto } from './dto/message.dto';
 import { MessageQueryRepository, MessageViewRow } from './message-query.repository';
 import type { ReactionDto } from '../reactions/dto/reaction.dto';
 import type { ResponseFeedbackValue } from '../events/messenger-events';
-import { ResponseFeedbackService } from '../surveys/response-feedback/response-feedback.service';
+import { ResponseFeedbackService } from '../response-feedback/response-feedback.service';
 
 /** Conversations, newest first: (lastMessageAt, conversation id). */
 const CONVERSATION_CURSOR = new CursorCodec(['instant', 'id']);

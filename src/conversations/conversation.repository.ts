@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { allOf, SqlParams } from '../database/sql-params';
 import type { TimeKey } from './conversation-event.repository';
 
 export interface ConversationRow {
@@ -42,25 +43,21 @@ export class ConversationRepository {
     before: TimeKey | null,
     limit: number,
   ): Promise<ConversationRow[]> {
-    const conditions = ['last_message_at IS NOT NULL'];
-    const params: unknown[] = [limit];
-    if (pageId !== null) {
-      params.push(pageId);
-      conditions.push(`page_id = $${params.length}`);
-    }
+    const params = new SqlParams();
+    const where = ['last_message_at IS NOT NULL'];
+    if (pageId !== null) where.push(`page_id = ${params.add(pageId)}`);
     if (before !== null) {
-      params.push(before.at, before.id);
-      conditions.push(
-        `(last_message_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`,
+      where.push(
+        `(last_message_at, id) < (${params.add(before.at)}::timestamptz, ${params.add(before.id)}::bigint)`,
       );
     }
     const { rows } = await this.prisma.pool.query<ConversationRow>(
       `SELECT id::text, page_id AS "pageId", user_id AS "userId", last_message_at AS "lastMessageAt",
               last_inbound_at AS "lastInboundAt", message_count AS "messageCount"
-       FROM conversations WHERE ${conditions.join(' AND ')}
+       FROM conversations WHERE ${allOf(where)}
        ORDER BY last_message_at DESC, id DESC
-       LIMIT $1`,
-      params,
+       LIMIT ${params.add(limit)}`,
+      params.values,
     );
     return rows;
   }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReactionsModule } from '../reactions/reactions.module';
-import { ResponseFeedbackModule } from '../surveys/response-feedback/response-feedback.module';
+import { ResponseFeedbackModule } from '../response-feedback/response-feedback.module';
 import { ConversationEventRepository } from './conversation-event.repository';
 import { ConversationEventsHandler } from './conversation-events.handler';
 import { ConversationReader } from './conversation-reader.service';

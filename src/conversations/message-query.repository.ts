@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { allOf, SqlParams } from '../database/sql-params';
 import type { MessageAttachment } from '../events/messenger-events';
 import type { MessageDirection } from './message-row';
 
@@ -35,7 +36,7 @@ export interface MessageKey {
 /**
  * One message as the API shows it, everything but reactions (the reactions module's). Receipts
  * naming the mid and the read time also count as delivered (a read message was delivered);
- * the customer's response feedback comes from the surveys module's service.
+ * the customer's response feedback comes from the response-feedback module's service.
  */
 const MESSAGE_VIEW = `
   SELECT m.mid, m.page_id AS "pageId", m.user_id AS "userId", m.direction, m.sent_at AS "sentAt",
@@ -61,13 +62,19 @@ export class MessageQueryRepository {
     after: MessageKey | null,
     limit: number,
   ): Promise<MessageViewRow[]> {
+    const params = new SqlParams();
+    const where = [`m.page_id = ${params.add(pageId)}`, `m.user_id = ${params.add(userId)}`];
+    if (after !== null) {
+      where.push(
+        `(m.sent_at, m.mid) > (${params.add(after.sentAt)}::timestamptz, ${params.add(after.mid)}::text)`,
+      );
+    }
     const { rows } = await this.prisma.pool.query<MessageViewRow>(
       `${MESSAGE_VIEW}
-       WHERE m.page_id = $1 AND m.user_id = $2
-         ${after === null ? '' : 'AND (m.sent_at, m.mid) > ($4::timestamptz, $5::text)'}
+       WHERE ${allOf(where)}
        ORDER BY m.sent_at, m.mid
-       LIMIT $3`,
-      after === null ? [pageId, userId, limit] : [pageId, userId, limit, after.sentAt, after.mid],
+       LIMIT ${params.add(limit)}`,
+      params.values,
     );
     return rows;
   }

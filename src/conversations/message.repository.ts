@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ASYNC_COMMIT } from '../database/async-commit';
 import { PrismaService } from '../database/prisma.service';
 import type { MessageRow } from './message-row';
 
@@ -12,13 +13,7 @@ const RECEIPT_COLUMNS: Record<ReceiptKind, { watermark: string; at: string }> = 
 
 // Handler statements are named (prepared once per connection): they run for every event, and
 // parsing and planning these CTEs each time would cost more than running them.
-//
-// They also commit asynchronously (`synchronous_commit` off for their own transaction only): what
-// they write is derived from the inbox, where the event stays pending until the webhook module
-// marks it processed with a synchronous commit. That later commit flushes the WAL up to itself,
-// this write included, so a crash can only lose handler writes of events still pending, which
-// are then handled again. Waiting for the disk on every event would cap the rate at fsyncs/s.
-export const ASYNC_COMMIT = `async_commit AS (SELECT set_config('synchronous_commit', 'off', true))`;
+// They also commit asynchronously (ASYNC_COMMIT, database/async-commit.ts says why).
 
 const INSERT_MESSAGE = `
   WITH ${ASYNC_COMMIT}, stored AS (

@@ -1,8 +1,16 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { OnMessengerEvent } from '../events/event-bus';
+import { OnMessengerEvents } from '../events/event-bus';
 import { MESSENGER_EVENTS, MessengerEvent } from '../events/messenger-events';
 import { ConversationRepository } from './conversation.repository';
+
+/**
+ * Every kind of the map but unknown (which may not even be a Page's), so that a kind added later
+ * is covered without a change here.
+ */
+const KINDS_WITH_A_PAGE = Object.values(MESSENGER_EVENTS).filter(
+  (eventClass) => eventClass !== MESSENGER_EVENTS.unknown,
+);
 
 /**
  * Keeps the `pages` table: every Page with a configured token, and every Page seen in an event.
@@ -39,16 +47,8 @@ export class PageRegistry implements OnApplicationBootstrap {
     return pending;
   }
 
-  /** Every event kind but unknown (which may not even be a Page's): see the loop below. */
+  @OnMessengerEvents(KINDS_WITH_A_PAGE)
   onEvent(event: MessengerEvent): Promise<void> {
     return event.pageId === null ? Promise.resolve() : this.remember(event.pageId);
-  }
-}
-
-// Subscribed to every kind of the map, so that a kind added later is covered without a change here.
-const onEvent = Object.getOwnPropertyDescriptor(PageRegistry.prototype, 'onEvent');
-for (const EventClass of Object.values(MESSENGER_EVENTS)) {
-  if (EventClass !== MESSENGER_EVENTS.unknown && onEvent !== undefined) {
-    OnMessengerEvent(EventClass)(PageRegistry.prototype, 'onEvent', onEvent);
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { applyDecorators, Injectable } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import type { MessengerEvent } from './messenger-event';
 
@@ -28,4 +28,11 @@ export class InProcessEventBus extends EventBus {
  */
 export function OnMessengerEvent(eventClass: { readonly eventName: string }): MethodDecorator {
   return OnEvent(eventClass.eventName, { suppressErrors: false, promisify: true });
+}
+
+/** Subscribes one handler to each of several event classes (OnMessengerEvent for each). */
+export function OnMessengerEvents(
+  eventClasses: readonly { readonly eventName: string }[],
+): MethodDecorator {
+  return applyDecorators(...eventClasses.map((eventClass) => OnMessengerEvent(eventClass)));
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ASYNC_COMMIT } from '../database/async-commit';
 import { PrismaService } from '../database/prisma.service';
 import type { ReactionAction } from '../events/messenger-events';
 
@@ -30,11 +31,9 @@ export interface ReactionHistoryRow {
   at: Date;
 }
 
-// Prepared once per connection, and committed asynchronously: what it writes is derived from the
-// inbox, where the event stays pending until marked processed by a later synchronous commit that
-// flushes this one too (see conversations/message.repository.ts).
+// Prepared once per connection, and committed asynchronously (ASYNC_COMMIT says why).
 const RECORD_REACTION = `
-  WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+  WITH ${ASYNC_COMMIT},
   history AS (
     INSERT INTO reaction_events (event_id, mid, page_id, user_id, action, reaction, emoji, at)
     SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM async_commit

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { GraphErrorDetail } from './graph/graph-api-error';
 import type { SendApiBody } from './template/send-api-body';
-import { allOf, SqlParams } from './sql-params';
+import { allOf, SqlParams } from '../database/sql-params';
 
 export type SurveyStatus = 'sent' | 'failed' | 'responded' | 'expired';
 

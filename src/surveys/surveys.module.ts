@@ -4,10 +4,6 @@ import { ConversationsModule } from '../conversations/conversations.module';
 import { SurveyAnswerRepository } from './answers/survey-answer.repository';
 import { SurveyAnswersHandler } from './answers/survey-answers.handler';
 import { DEFAULT_GRAPH_CLIENT_OPTIONS, GraphSendApiClient } from './graph/graph-send-api.client';
-import { ResponseFeedbackModule } from './response-feedback/response-feedback.module';
-import { ScoresController } from './scores/scores.controller';
-import { ScoresRepository } from './scores/scores.repository';
-import { ScoresService } from './scores/scores.service';
 import { SurveyExpiry } from './survey-expiry.service';
 import { SurveyPages } from './survey-pages.service';
 import { SurveySender } from './survey-sender.service';
@@ -15,10 +11,10 @@ import { SurveyRepository } from './survey.repository';
 import { SurveysController } from './surveys.controller';
 import { SurveysService } from './surveys.service';
 
-/** Customer Feedback Template surveys: sending, answers, expiry, scores and response feedback. */
+/** Customer Feedback Template surveys: sending, answers and expiry (scores: ScoresModule). */
 @Module({
-  imports: [ConversationsModule, ResponseFeedbackModule],
-  controllers: [SurveysController, ScoresController],
+  imports: [ConversationsModule],
+  controllers: [SurveysController],
   providers: [
     {
       provide: GraphSendApiClient,
@@ -32,14 +28,11 @@ import { SurveysService } from './surveys.service';
     },
     SurveyRepository,
     SurveyAnswerRepository,
-    ScoresRepository,
     SurveyPages,
     SurveySender,
     SurveysService,
-    ScoresService,
     SurveyExpiry,
     SurveyAnswersHandler,
   ],
-  exports: [ResponseFeedbackModule],
 })
 export class SurveysModule {}

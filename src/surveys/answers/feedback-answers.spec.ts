@@ -1,5 +1,5 @@
 import type { FeedbackAnswer } from '../../events/messenger-events';
-import { answersToStore, submittedAt } from './feedback-answers';
+import { answersToStore } from './feedback-answers';
 
 function answer(overrides: Partial<FeedbackAnswer> = {}): FeedbackAnswer {
   return {
@@ -89,19 +89,5 @@ describe(answersToStore.name, () => {
       ['hauydmns8', 2],
       ['other', 9],
     ]);
-  });
-});
-
-describe(submittedAt.name, () => {
-  const received = new Date('2026-11-20T12:00:00Z');
-
-  it('uses the event timestamp', () => {
-    expect(submittedAt(1458668856463, received)).toEqual(new Date(1458668856463));
-  });
-
-  it('falls back to the time received without a usable timestamp', () => {
-    expect(submittedAt(0, received)).toBe(received);
-    expect(submittedAt(-5, received)).toBe(received);
-    expect(submittedAt(1e20, received)).toBe(received);
   });
 });

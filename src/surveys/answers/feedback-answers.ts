@@ -51,13 +51,3 @@ function followUpText(text: string | null): string | null {
   if (text === null || text.trim() === '') return null;
   return truncateCharacters(text, FOLLOW_UP_MAX_CHARACTERS);
 }
-
-/**
- * When the customer submitted: the event's timestamp, or `receivedAt` when the event carried none
- * (the parser then gives 0) or one no database could store.
- */
-export function submittedAt(timestamp: number, receivedAt: Date): Date {
-  const date = new Date(timestamp);
-  const valid = timestamp > 0 && !Number.isNaN(date.getTime()) && date.getUTCFullYear() < 10_000;
-  return valid ? date : receivedAt;
-}

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnMessengerEvent } from '../../events/event-bus';
 import { MessagingFeedbackEvent } from '../../events/messenger-events';
+import { timestampOr } from '../../common/instant';
 import { dedupeKey } from '../../webhook/messenger-event.parser';
-import { answersToStore, submittedAt } from './feedback-answers';
+import { answersToStore } from './feedback-answers';
 import { SurveyAnswerRepository } from './survey-answer.repository';
 
 /** Records the answers of a submitted Customer Feedback Template (`messaging_feedback`). */
@@ -26,7 +27,7 @@ export class SurveyAnswersHandler {
       eventKey: dedupeKey(event),
       pageId: event.pageId,
       userId: event.userId,
-      submittedAt: submittedAt(event.timestamp, new Date()),
+      submittedAt: timestampOr(event.timestamp, new Date()),
       answers: rows,
     });
   }

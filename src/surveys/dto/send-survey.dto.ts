@@ -1,6 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { SCORE_LABELS, SCORE_TYPES } from '../template/survey-template';
+import { FOLLOW_UP_MAX_CHARACTERS } from '../answers/feedback-answers';
+import {
+  DEFAULT_EXPIRES_IN_DAYS,
+  DEFAULT_SCORE_LABEL,
+  DEFAULT_SCORE_OPTION,
+  QUESTION_ID_PATTERN,
+  SCORE_LABELS,
+  SCORE_OPTIONS,
+  SCORE_TYPES,
+  TEMPLATE_LIMITS as LIMITS,
+} from '../template/survey-template';
+import { DEFAULT_BUTTON_TITLE } from '../template/survey-template-defaults';
+
+// What the document says is what validateSurveyTemplate checks: the same constants, never restated.
+const SCORE_OPTION_NOTE = SCORE_TYPES.map((type) => {
+  const options = SCORE_OPTIONS[type] as readonly string[];
+  const named = options.map((option) =>
+    options.length > 1 && option === DEFAULT_SCORE_OPTION[type] ? `${option} (default)` : option,
+  );
+  return `${type}: ${named.join(', ')}`;
+}).join('; ');
+const SCORE_LABEL_NOTE = `default: ${SCORE_TYPES.map((type) => `${type} ${DEFAULT_SCORE_LABEL[type]}`).join(', ')}`;
 
 /**
  * POST /api/surveys. Only declared here (for the whitelist and the OpenAPI document): the fields
@@ -19,41 +40,49 @@ export class SendSurveyDto {
   @Allow()
   type?: string;
 
-  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9_]{1,80}$', description: 'default: the type' })
+  @ApiPropertyOptional({ pattern: QUESTION_ID_PATTERN.source, description: 'default: the type' })
   @Allow()
   questionId?: string;
 
-  @ApiPropertyOptional({ maxLength: 65, description: 'no URLs; default from BUSINESS_NAME' })
+  @ApiPropertyOptional({
+    maxLength: LIMITS.titleMax,
+    description: 'no URLs; default from BUSINESS_NAME',
+  })
   @Allow()
   title?: string;
 
-  @ApiPropertyOptional({ maxLength: 80, description: 'no URLs; default from BUSINESS_NAME' })
+  @ApiPropertyOptional({
+    maxLength: LIMITS.subtitleMax,
+    description: 'no URLs; default from BUSINESS_NAME',
+  })
   @Allow()
   subtitle?: string;
 
-  @ApiPropertyOptional({ maxLength: 20, description: 'no URLs; default "Rate experience"' })
+  @ApiPropertyOptional({
+    maxLength: LIMITS.buttonTitleMax,
+    description: `no URLs; default "${DEFAULT_BUTTON_TITLE}"`,
+  })
   @Allow()
   buttonTitle?: string;
 
   @ApiPropertyOptional({
-    minLength: 5,
-    maxLength: 85,
+    minLength: LIMITS.questionTitleMin,
+    maxLength: LIMITS.questionTitleMax,
     description: 'no URLs; default: Meta’s question, translated to the customer’s locale',
   })
   @Allow()
   questionTitle?: string;
 
   @ApiPropertyOptional({
-    enum: ['one_to_five', 'five_stars', 'five_emojis', 'zero_to_ten', 'one_to_seven'],
-    description:
-      'csat: one_to_five, five_stars (default), five_emojis; nps: zero_to_ten; ces: one_to_seven',
+    enum: Object.values(SCORE_OPTIONS).flat(),
+    description: SCORE_OPTION_NOTE,
   })
   @Allow()
   scoreOption?: string;
 
   @ApiPropertyOptional({
     enum: SCORE_LABELS,
-    description: 'default: csat neg_pos, nps unlike_like, ces hard_easy',
+    description: SCORE_LABEL_NOTE,
   })
   @Allow()
   scoreLabel?: string;
@@ -61,9 +90,12 @@ export class SendSurveyDto {
   @ApiPropertyOptional({
     oneOf: [
       { type: 'boolean', enum: [true] },
-      { type: 'object', properties: { placeholder: { type: 'string', maxLength: 65 } } },
+      {
+        type: 'object',
+        properties: { placeholder: { type: 'string', maxLength: LIMITS.placeholderMax } },
+      },
     ],
-    description: 'a free-form follow-up (answers up to 400 characters)',
+    description: `a free-form follow-up (answers up to ${FOLLOW_UP_MAX_CHARACTERS} characters)`,
   })
   @Allow()
   followUp?: true | { placeholder?: string };
@@ -72,7 +104,11 @@ export class SendSurveyDto {
   @Allow()
   privacyUrl?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 7, default: 1 })
+  @ApiPropertyOptional({
+    minimum: LIMITS.expiresInDaysMin,
+    maximum: LIMITS.expiresInDaysMax,
+    default: DEFAULT_EXPIRES_IN_DAYS,
+  })
   @Allow()
   expiresInDays?: number;
 }

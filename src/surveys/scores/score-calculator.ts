@@ -1,5 +1,5 @@
 import { SCORE_RANGES, type ScoreType } from '../template/survey-template';
-import { roundHalfAwayFromZero } from './rounding';
+import { roundHalfAwayFromZero } from '../../common/rounding';
 
 /**
  * Pure score arithmetic for GET /api/scores and its trend. Input is a count of valid answers
@@ -49,7 +49,6 @@ export interface TrendPoint {
 export type TrendInterval = 'day' | 'week' | 'month';
 
 const DECIMALS = 2;
-const RATE_DECIMALS = 4;
 
 interface Tally {
   distribution: Distribution;
@@ -133,39 +132,4 @@ export function trendPoint(type: ScoreType, counts: ScoreCounts): TrendPoint {
   }
   const { responses, score, average } = type === 'csat' ? csatScore(counts) : cesScore(counts);
   return { responses, score, average };
-}
-
-/**
- * responded / sent, 4 decimals. null when nothing was sent: an unknown rate, not a rate of 0,
- * like a score with no answers.
- */
-export function responseRate(sent: number, responded: number): number | null {
-  return sent === 0 ? null : roundHalfAwayFromZero(responded / sent, RATE_DECIMALS);
-}
-
-/**
- * The UTC period a moment falls in, labelled by its first day ('YYYY-MM-DD'). Weeks start on
- * Monday (ISO 8601), so Sunday 2026-11-22 belongs to the week of 2026-11-16.
- */
-export function periodStart(date: Date, interval: TrendInterval): string {
-  if (Number.isNaN(date.getTime())) throw new RangeError('periodStart needs a valid date');
-  const year = date.getUTCFullYear();
-  const month = date.getUTCMonth();
-  const day = date.getUTCDate();
-  let start: number;
-  switch (interval) {
-    case 'day':
-      start = Date.UTC(year, month, day);
-      break;
-    case 'week':
-      // getUTCDay: Sunday 0 … Saturday 6; days since Monday = (d + 6) % 7.
-      start = Date.UTC(year, month, day - ((date.getUTCDay() + 6) % 7));
-      break;
-    case 'month':
-      start = Date.UTC(year, month, 1);
-      break;
-    default:
-      throw new RangeError(`unknown interval ${String(interval)}`);
-  }
-  return new Date(start).toISOString().slice(0, 10);
 }

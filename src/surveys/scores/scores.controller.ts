@@ -11,7 +11,7 @@ import {
   TrendDto,
   TrendParams,
   TrendQuery,
-} from '../dto/scores.dto';
+} from './dto/scores.dto';
 import { ScoresService } from './scores.service';
 
 @ApiTags('scores')

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { SplitRange } from '../../common/day-range';
 import { PrismaService } from '../../database/prisma.service';
-import { allOf, SqlParams } from '../sql-params';
+import { serialQuery } from '../../database/serial-query';
+import { allOf, SqlParams } from '../../database/sql-params';
 import { SCORE_TYPES, type ScoreType } from '../template/survey-template';
-import type { SplitRange } from './day-range';
 import type { TrendInterval } from './score-calculator';
-import { serialQuery } from './serial-query';
 
 export interface ScoreFilter {
   pageId?: string;

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { CursorCodec } from '../../common/cursor';
 import { Page, toPage } from '../../common/pagination';
+import { rate } from '../../common/rate';
 import type { ScoreType } from '../template/survey-template';
-import { splitRange, type InstantRange } from './day-range';
+import { splitRange } from '../../common/day-range';
+import type { InstantRange } from '../../common/instant';
 import {
   cesScore,
   csatScore,
   npsScore,
-  responseRate,
   trendPoint,
   type CesScore,
   type CsatScore,
@@ -67,7 +68,7 @@ export class ScoresService {
       csat: csatScore(counts.csat),
       nps: npsScore(counts.nps),
       ces: cesScore(counts.ces),
-      surveys: { ...surveys, responseRate: responseRate(surveys.sent, surveys.responded) },
+      surveys: { ...surveys, responseRate: rate(surveys.responded, surveys.sent) },
     };
   }
 

@@ -22,6 +22,11 @@ export const DEFAULT_SCORE_OPTION: Readonly<Record<ScoreType, ScoreOption>> = {
   ces: 'one_to_seven',
 };
 
+/**
+ * Score labels (the guide's "Score Level Indicators"). Any of them suits any type ("for each of
+ * the scoring options you can also set the score labels"): the guide only names a default per
+ * type, DEFAULT_SCORE_LABEL.
+ */
 export const SCORE_LABELS = [
   'neg_pos',
   'hard_easy',
@@ -31,17 +36,6 @@ export const SCORE_LABELS = [
   'none',
 ] as const;
 export type ScoreLabel = (typeof SCORE_LABELS)[number];
-
-/**
- * Which labels "suit" which type. The guide lists the labels generically ("for each of the
- * scoring options you can also set the score labels") and only names a default per type, so
- * every label is allowed for every type. Narrow a list here if Meta ever restricts them.
- */
-export const SCORE_LABELS_BY_TYPE: Readonly<Record<ScoreType, readonly ScoreLabel[]>> = {
-  csat: SCORE_LABELS,
-  nps: SCORE_LABELS,
-  ces: SCORE_LABELS,
-};
 
 export const DEFAULT_SCORE_LABEL: Readonly<Record<ScoreType, ScoreLabel>> = {
   csat: 'neg_pos',

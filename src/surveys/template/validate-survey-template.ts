@@ -4,7 +4,6 @@ import {
   DEFAULT_SCORE_OPTION,
   QUESTION_ID_PATTERN,
   SCORE_LABELS,
-  SCORE_LABELS_BY_TYPE,
   SCORE_OPTIONS,
   SCORE_TYPES,
   isScoreType,
@@ -139,7 +138,8 @@ function checkScoreLabel(
   errors: string[],
 ): ScoreLabel | undefined {
   if (value == null) return undefined;
-  const allowed: readonly string[] = type ? SCORE_LABELS_BY_TYPE[type] : SCORE_LABELS;
+  // Every label suits every type; the type is named in the message as for scoreOption.
+  const allowed: readonly string[] = SCORE_LABELS;
   if (typeof value === 'string' && allowed.includes(value)) return value as ScoreLabel;
   errors.push(`scoreLabel must be one of ${allowed.join(', ')}${type ? ` for ${type}` : ''}`);
   return undefined;

@@ -1,6 +1,4 @@
-import type { InstantRange } from '../../common/instant';
-
-export type { InstantRange };
+import type { InstantRange } from './instant';
 
 /**
  * A range cut into what the daily rollups can serve and what they cannot: whole UTC days

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsInstant, RANGE_BOUND_NOTE } from '../../../common/instant';
+import { IsInstant, RANGE_BOUND_NOTE } from '../../common/instant';
 
 export class ResponseFeedbackQuery {
   @ApiPropertyOptional({ description: 'only this Page; default: every Page' })

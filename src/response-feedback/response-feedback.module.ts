@@ -5,9 +5,10 @@ import { ResponseFeedbackRepository } from './response-feedback.repository';
 import { ResponseFeedbackService } from './response-feedback.service';
 
 /**
- * Thumbs up / thumbs down on the Page's messages. A module of its own so that the conversations
- * module can import it (ResponseFeedbackService.feedbackForMessages) without a cycle through
- * surveys, which imports conversations.
+ * Thumbs up / thumbs down on the Page's messages (`response_feedback`): not a survey answer, so
+ * not part of surveys. The conversations module imports it for the message read API
+ * (ResponseFeedbackService.feedbackForMessages), as it imports reactions; that import is what
+ * brings it into the app (the app module's own list would move its route in the OpenAPI document).
  */
 @Module({
   controllers: [ResponseFeedbackController],

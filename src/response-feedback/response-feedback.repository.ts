@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../database/prisma.service';
-import type { ResponseFeedbackValue } from '../../events/messenger-events';
-import { allOf, SqlParams } from '../sql-params';
+import { PrismaService } from '../database/prisma.service';
+import type { ResponseFeedbackValue } from '../events/messenger-events';
+import { allOf, SqlParams } from '../database/sql-params';
 
 export interface ResponseFeedbackToStore {
   pageId: string;

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ListQueryDto } from '../../common/pagination';
-import { SCORE_TYPES, type ScoreType } from '../template/survey-template';
-import { IsInstant, RANGE_BOUND_NOTE } from '../../common/instant';
+import { ListQueryDto } from '../../../common/pagination';
+import { FOLLOW_UP_MAX_CHARACTERS } from '../../answers/feedback-answers';
+import { SCORE_TYPES, type ScoreType } from '../../template/survey-template';
+import { IsInstant, RANGE_BOUND_NOTE } from '../../../common/instant';
 
 export const TREND_INTERVALS = ['day', 'week', 'month'] as const;
 
@@ -174,7 +175,10 @@ export class CommentDto {
   @ApiProperty() userId!: string;
   @ApiProperty({ enum: SCORE_TYPES }) type!: string;
   @ApiProperty({ nullable: true, type: Number }) score!: number | null;
-  @ApiProperty({ description: 'the free-form follow-up, at most 400 characters' }) text!: string;
+  @ApiProperty({
+    description: `the free-form follow-up, at most ${FOLLOW_UP_MAX_CHARACTERS} characters`,
+  })
+  text!: string;
   @ApiProperty({ format: 'date-time' }) submittedAt!: string;
 }
 

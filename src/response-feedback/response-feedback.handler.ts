@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OnMessengerEvent } from '../../events/event-bus';
-import { ResponseFeedbackEvent } from '../../events/messenger-events';
-import { dedupeKey } from '../../webhook/messenger-event.parser';
-import { submittedAt } from '../answers/feedback-answers';
+import { OnMessengerEvent } from '../events/event-bus';
+import { ResponseFeedbackEvent } from '../events/messenger-events';
+import { dedupeKey } from '../webhook/messenger-event.parser';
+import { timestampOr } from '../common/instant';
 import { ResponseFeedbackRepository } from './response-feedback.repository';
 
 /** Stores a customer's thumbs up / thumbs down on one of the Page's messages (`response_feedback`). */
@@ -24,7 +24,7 @@ export class ResponseFeedbackHandler {
       mid: event.data.mid,
       feedback: event.data.feedback,
       eventKey: dedupeKey(event),
-      occurredAt: submittedAt(event.timestamp, new Date()),
+      occurredAt: timestampOr(event.timestamp, new Date()),
     });
   }
 }

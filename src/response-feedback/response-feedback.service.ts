@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { ResponseFeedbackValue } from '../../events/messenger-events';
-import { responseRate } from '../scores/score-calculator';
+import type { ResponseFeedbackValue } from '../events/messenger-events';
+import { rate } from '../common/rate';
 import { ResponseFeedbackRepository } from './response-feedback.repository';
 
 export interface ResponseFeedbackSummary {
@@ -23,8 +23,8 @@ export class ResponseFeedbackService {
   ): Promise<ResponseFeedbackSummary> {
     const { good, bad } = await this.feedback.count(pageId, from, to);
     const total = good + bad;
-    // The same arithmetic as a response rate: one division, 4 decimals, null for 0 / 0.
-    return { good, bad, total, goodRate: responseRate(total, good) };
+    // The same arithmetic as a survey response rate: one division, 4 decimals, null for 0 / 0.
+    return { good, bad, total, goodRate: rate(good, total) };
   }
 
   /** The customer's latest feedback ("good" / "bad") on each of the Page's messages `mids`. */

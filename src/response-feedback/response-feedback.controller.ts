@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parseRange } from '../../common/instant';
+import { parseRange } from '../common/instant';
 import { ResponseFeedbackQuery, ResponseFeedbackSummaryDto } from './dto/response-feedback.dto';
 import { ResponseFeedbackService } from './response-feedback.service';
 
