@@ -4,7 +4,8 @@ import { DatabaseConnection } from '../src/database/database-connection';
 import { EMBEDDED_MAX_CONNECTIONS } from '../src/database/embedded-database';
 import { eventually, readJson, sign, startTestApp, TestApp } from './test-app';
 import { TcpProxy } from './tcp-proxy';
-import { delivery, eventsByMid, textMessage, USER_ID } from './webhook-fixtures';
+import { delivery, textMessage, USER_ID } from './messenger-factories';
+import { eventsByMid } from './webhook-fixtures';
 
 /** The app's bound on each database wait in these specs (DATABASE_TIMEOUT_MS). */
 const TIMEOUT_MS = 500;

@@ -1,7 +1,8 @@
 import { connect, Socket } from 'node:net';
 import { WEBHOOK_BODY_LIMIT, WebhookDeliveryRoute } from '../src/webhook/webhook-delivery.route';
 import { eventually, startTestApp, TestApp } from './test-app';
-import { delivery, eventsByMid, textMessage } from './webhook-fixtures';
+import { delivery, textMessage } from './messenger-factories';
+import { eventsByMid } from './webhook-fixtures';
 
 const MiB = 1024 * 1024;
 const BUDGET = 24 * MiB;

@@ -1,5 +1,6 @@
 import { startTestApp, TestApp, readJson } from './test-app';
-import { delivery, inboxCounts, textMessage } from './webhook-fixtures';
+import { delivery, textMessage } from './messenger-factories';
+import { inboxCounts } from './webhook-fixtures';
 import { MAX_DELIVERY_EVENTS } from '../src/webhook/messenger-event.parser';
 
 /** A delivery of `count` ordinary text messages (about 240 bytes each, as Meta writes them). */
