@@ -67,6 +67,11 @@ const ROW_COLUMNS = `id::text, kind, object, source, page_id AS "pageId", user_i
  * loaded machine): refusing those would have Meta send them again, to be refused again.
  */
 const WRITE_MS_PER_MIB = 1_000;
+/**
+ * And per 1,000 events: a MiB of tiny events is tens of thousands of rows (the embedded database
+ * took over 6 s for 60,000 on a loaded machine, and was refused).
+ */
+const WRITE_MS_PER_1000_EVENTS = 200;
 
 /** The webhook inbox: deliveries and their events, and each event's processing state. */
 @Injectable()
@@ -150,7 +155,9 @@ export class InboxRepository {
   /** pg takes a statement's own `query_timeout` from its config (@types/pg does not list it). */
   private writeBound(deliveries: DeliveryToStore[]): { query_timeout: number } {
     const mib = deliveries.reduce((sum, d) => sum + d.body.length, 0) / (1024 * 1024);
-    return { query_timeout: this.config.databaseTimeoutMs + Math.ceil(mib * WRITE_MS_PER_MIB) };
+    const events = deliveries.reduce((sum, d) => sum + d.events.length, 0);
+    const extra = mib * WRITE_MS_PER_MIB + (events / 1000) * WRITE_MS_PER_1000_EVENTS;
+    return { query_timeout: this.config.databaseTimeoutMs + Math.ceil(extra) };
   }
 
   async markProcessed(ids: string[]): Promise<void> {
