@@ -13,7 +13,7 @@ import { documentDatabaseUnavailable } from './database/database-unavailable.ope
 import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
-export const API_BODY_LIMIT = 1024 * 1024;
+const API_BODY_LIMIT = 1024 * 1024;
 /** The longest path parameter: Messenger ids (mids above all) run far past Fastify's 100. */
 export const MAX_PARAM_LENGTH = 1024;
 
