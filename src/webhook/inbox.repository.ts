@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import type {
   AnyMessengerEvent,
   EventContext,
@@ -72,7 +72,7 @@ const WRITE_MS_PER_MIB = 1_000;
 @Injectable()
 export class InboxRepository {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: DatabaseService,
     private readonly config: AppConfig,
   ) {}
 
