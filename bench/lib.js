@@ -69,7 +69,9 @@ async function startServer(script, env, readyPath = '/health', nodeArgs = []) {
   for (;;) {
     try {
       if ((await fetch(base + readyPath)).status === 200) break;
-    } catch {}
+    } catch {
+      // Not listening yet: poll again until the deadline.
+    }
     if (Date.now() > deadline || child.exitCode !== null)
       throw new Error(`${script} did not start`);
     await new Promise((r) => setTimeout(r, 100));

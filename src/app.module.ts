@@ -5,6 +5,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { loggerParams } from './common/logging';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import type { Environment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { ConversationsModule } from './conversations/conversations.module';
 import { EventsModule } from './events/events.module';
@@ -20,11 +21,12 @@ import { WebhookModule } from './webhook/webhook.module';
  */
 @Module({})
 export class AppModule {
-  static register(): DynamicModule {
+  /** `parsed`: the environment main.ts has validated already (AppConfigModule). */
+  static register(parsed?: Environment): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.register(),
+        AppConfigModule.register(parsed),
         LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerParams }),
         DatabaseModule,
         EventsModule,

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import type { Environment } from './config/environment';
 import { answerClientError } from './common/client-error';
 import { parseJson } from './common/json';
 import { applyHttpTimeouts } from './common/http-timeouts';
@@ -13,12 +14,15 @@ import { documentDatabaseUnavailable } from './database/database-unavailable.ope
 import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
-export const API_BODY_LIMIT = 1024 * 1024;
+const API_BODY_LIMIT = 1024 * 1024;
 /** The longest path parameter: Messenger ids (mids above all) run far past Fastify's 100. */
 export const MAX_PARAM_LENGTH = 1024;
 
-/** Builds the application (not yet listening): main.ts, the end-to-end tests and the benchmarks share it. */
-export async function createApp(): Promise<NestFastifyApplication> {
+/**
+ * Builds the application (not yet listening): main.ts, the end-to-end tests and the benchmarks
+ * share it. main.ts passes the environment it has validated; without it, it is read here.
+ */
+export async function createApp(parsed?: Environment): Promise<NestFastifyApplication> {
   const auth = new RouteAuthentication();
   const adapter = new FastifyAdapter({
     bodyLimit: API_BODY_LIMIT,
@@ -46,10 +50,14 @@ export async function createApp(): Promise<NestFastifyApplication> {
     },
   );
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(parsed),
+    adapter,
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
   auth.configure(config);

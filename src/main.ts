@@ -3,20 +3,22 @@ import { Logger } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { createApp } from './app';
 import { AppConfig } from './config/app-config';
-import { ConfigurationError, parseEnvironment } from './config/environment';
+import { ConfigurationError, Environment, parseEnvironment } from './config/environment';
 import { checkDatabase } from './database/database-check';
 import { DataDirInUseError, lockDataDir } from './database/data-dir-lock';
 
 /**
  * What can be wrong with the deployment is checked before anything starts, each failure one line:
  * the configuration, the embedded database's directory already in use, the database unreachable.
+ * Returns the validated environment, which the application then uses rather than read it again.
  */
-async function preflight(): Promise<void> {
+async function preflight(): Promise<Environment> {
   try {
     const env = parseEnvironment(process.env);
     // Before the install secrets are generated in DATA_DIR: they belong to the lock's owner too.
     if (env.DATABASE_URL === undefined) lockDataDir(resolve(env.DATA_DIR));
     else await checkDatabase(env.DATABASE_URL);
+    return env;
   } catch (error) {
     if (error instanceof ConfigurationError || error instanceof DataDirInUseError) {
       console.error(error.message);
@@ -27,8 +29,7 @@ async function preflight(): Promise<void> {
 }
 
 async function bootstrap(): Promise<void> {
-  await preflight();
-  const app = await createApp();
+  const app = await createApp(await preflight());
   const config = app.get(AppConfig);
   await app.listen({ port: config.port, host: config.host });
   const logger = new Logger('Bootstrap');

@@ -1,4 +1,4 @@
-import type { PrismaService } from '../src/database/prisma.service';
+import type { DatabaseService } from '../src/database/database.service';
 import { FakeGraphApi } from './fake-graph-api';
 import { startTestApp, TestApp } from './test-app';
 
@@ -31,7 +31,7 @@ export async function startSurveyApp(
  * rows; writing them directly keeps these specs independent of its handlers).
  */
 export async function seedConversation(
-  prisma: PrismaService,
+  prisma: DatabaseService,
   pageId: string,
   userId: string,
   lastInboundAt: Date,

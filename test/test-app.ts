@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app';
 import { DatabaseConnection } from '../src/database/database-connection';
-import { PrismaService } from '../src/database/prisma.service';
+import { DatabaseService } from '../src/database/database.service';
 import { TestDatabase } from './test-database';
 
 export const APP_SECRET = 'test-app-secret-0123456789';
@@ -24,7 +24,7 @@ export interface TestApp {
   app: NestFastifyApplication;
   storage: TestStorage;
   baseUrl: string;
-  prisma: PrismaService;
+  prisma: DatabaseService;
   /** fetch against the app, with the API bearer token unless `auth: false`. */
   api(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
   /** POST /webhook with a valid signature of the exact bytes (a string or Buffer is sent as is). */
@@ -116,7 +116,7 @@ export async function startTestApp(
     app,
     storage,
     baseUrl,
-    prisma: app.get(PrismaService),
+    prisma: app.get(DatabaseService),
     api,
     deliver,
     databaseOutage,

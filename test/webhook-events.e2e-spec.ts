@@ -1,5 +1,5 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { MessageReceivedEvent } from '../src/events';
+import { MessageReceivedEvent } from '../src/events/messenger-events';
 import { EventSweeper } from '../src/webhook/event-sweeper.service';
 import { WebhookEventsController } from '../src/webhook/webhook-events.controller';
 import { delivery, PAGE_ID, textMessage } from './messenger-factories';

@@ -1,6 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { MessageDetailDto } from '../src/conversations/dto/message.dto';
-import { MessageReceivedEvent, PermanentEventError } from '../src/events';
+import { MessageReceivedEvent } from '../src/events/messenger-events';
+import { PermanentEventError } from '../src/events/permanent-event.error';
 import { delivery, PAGE_ID, textMessage, USER_ID } from './messenger-factories';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
 import { eventsByMid, eventsOfBody, listEvents, ListedEvent } from './webhook-fixtures';

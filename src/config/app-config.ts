@@ -8,9 +8,12 @@ type LoadedEnvironment = Environment & {
   GENERATED_SECRETS: { file: string; names: string[] } | null;
 };
 
-/** The one place where the environment is read. */
-export function loadEnvironment(raw: Record<string, string | undefined>): LoadedEnvironment {
-  const env = parseEnvironment(raw);
+/**
+ * The one place where the environment is read: `parsed` is process.env already validated by
+ * main.ts's preflight, so that it is read once; the tests and benchmarks pass none.
+ */
+export function loadEnvironment(parsed?: Environment): LoadedEnvironment {
+  const env = parsed ?? parseEnvironment(process.env);
   const generated = env.NODE_ENV === 'production' ? null : fillInstallSecrets(env);
   return Object.assign(env, { GENERATED_SECRETS: generated });
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ASYNC_COMMIT } from '../database/async-commit';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import { allOf, SqlParams } from '../database/sql-params';
 
 export interface ConversationEventToStore {
@@ -34,7 +34,7 @@ const COLUMNS = `id::text, page_id AS "pageId", user_id AS "userId", kind, occur
 /** Postbacks, referrals, optins, account linking, handovers, policy enforcement, game plays, carts. */
 @Injectable()
 export class ConversationEventRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   /**
    * Stores the event once, and opens the customer's conversation if it had none yet (committed

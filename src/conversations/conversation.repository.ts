@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import { allOf, SqlParams } from '../database/sql-params';
 import type { TimeKey } from './conversation-event.repository';
 
@@ -15,7 +15,7 @@ export interface ConversationRow {
 /** Conversations and the Pages they belong to. */
 @Injectable()
 export class ConversationRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   /** When the customer last wrote to the Page (null when never). */
   async findLastInboundAt(pageId: string, userId: string): Promise<Date | null> {

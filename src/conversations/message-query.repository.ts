@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import { allOf, SqlParams } from '../database/sql-params';
 import type { MessageAttachment } from '../events/messenger-events';
 import type { MessageDirection } from './message-row';
@@ -53,7 +53,7 @@ const MESSAGE_VIEW = `
 
 @Injectable()
 export class MessageQueryRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   /** A conversation's messages oldest first, after `after` (keyset on (sent_at, mid)). */
   async listByConversation(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ASYNC_COMMIT } from '../database/async-commit';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import type { MessageRow } from './message-row';
 
 export type ReceiptKind = 'delivery' | 'read';
@@ -124,7 +124,7 @@ const REMARK = {
  */
 @Injectable()
 export class MessageRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   /**
    * Stores a message once (by mid) and counts it in its conversation. A Page message already

@@ -63,7 +63,7 @@ export class DatabaseOutage implements BeforeApplicationShutdown {
     this.refusedCount = 0;
   }
 
-  /** The pool closes after this (PrismaService, on shutdown); no probe may start on it then. */
+  /** The pool closes after this (DatabaseService, on shutdown); no probe may start on it then. */
   beforeApplicationShutdown(): void {
     this.stop();
   }

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { DatabaseConnection } from './database-connection';
 import { DatabaseOutage } from './database-outage.service';
-import { PrismaService } from './prisma.service';
+import { DatabaseService } from './database.service';
 
 @Global()
 @Module({
@@ -12,9 +12,9 @@ import { PrismaService } from './prisma.service';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => DatabaseConnection.open(config),
     },
-    PrismaService,
+    DatabaseService,
     DatabaseOutage,
   ],
-  exports: [PrismaService, DatabaseOutage],
+  exports: [DatabaseService, DatabaseOutage],
 })
 export class DatabaseModule {}

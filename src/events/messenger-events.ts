@@ -64,9 +64,6 @@ export type MessengerEventByKind = {
 /** Any concrete event; `switch (event.kind)` narrows it to its class and data. */
 export type AnyMessengerEvent = MessengerEventByKind[EventKind];
 
-/** The dotted bus names, e.g. `messenger.reaction.received`. */
-export type MessengerEventName = (typeof MESSENGER_EVENTS)[EventKind]['eventName'];
-
 /** True for a string that names a kind, e.g. the `kind` column of a stored event. */
 export function isEventKind(value: string): value is EventKind {
   return Object.hasOwn(MESSENGER_EVENTS, value);

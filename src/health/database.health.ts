@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 
 @Injectable()
 export class DatabaseHealthIndicator {
   constructor(
     private readonly indicator: HealthIndicatorService,
-    private readonly prisma: PrismaService,
+    private readonly prisma: DatabaseService,
   ) {}
 
   async isHealthy(key: string): Promise<HealthIndicatorResult> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ASYNC_COMMIT } from '../database/async-commit';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import type { ReactionAction } from '../events/messenger-events';
 
 /** One reaction event as stored: the history keeps every one, by the event's dedupe key. */
@@ -50,7 +50,7 @@ const RECORD_REACTION = `
 /** Reactions by message id: the latest action of each customer, and the full history. */
 @Injectable()
 export class ReactionRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   /**
    * Adds the event to the history (once, whatever the redeliveries) and makes it the customer's

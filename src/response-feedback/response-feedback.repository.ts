@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import type { ResponseFeedbackValue } from '../events/messenger-events';
 import { allOf, SqlParams } from '../database/sql-params';
 
@@ -21,7 +21,7 @@ export interface ResponseFeedbackCounts {
 /** The latest "Good response" / "Bad response" of each customer on each of the Page's messages. */
 @Injectable()
 export class ResponseFeedbackRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   /**
    * Keeps the latest feedback whatever order events arrive in: an older one never overwrites a

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import type { GraphErrorDetail } from './graph/graph-api-error';
 import type { SendApiBody } from './template/send-api-body';
 import { allOf, SqlParams } from '../database/sql-params';
@@ -72,7 +72,7 @@ function toRow({ answerScore, answerText, answerSubmittedAt, ...survey }: RawRow
  */
 @Injectable()
 export class SurveyRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   async insert(survey: NewSurvey): Promise<SurveyRow> {
     const { rows } = await this.prisma.pool.query<RawRow>(

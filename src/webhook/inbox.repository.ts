@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
+import { DatabaseService } from '../database/database.service';
 import type {
   AnyMessengerEvent,
   EventContext,
@@ -77,7 +77,7 @@ const WRITE_MS_PER_1000_EVENTS = 200;
 @Injectable()
 export class InboxRepository {
   constructor(
-    private readonly prisma: PrismaService,
+    private readonly prisma: DatabaseService,
     private readonly config: AppConfig,
   ) {}
 

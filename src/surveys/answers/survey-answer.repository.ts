@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../database/prisma.service';
+import { DatabaseService } from '../../database/database.service';
 import type { AnswerToStore } from './feedback-answers';
 
 export interface AnswersToRecord {
@@ -38,7 +38,7 @@ const ATTEMPTS = 3;
  */
 @Injectable()
 export class SurveyAnswerRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   async record(input: AnswersToRecord): Promise<RecordedAnswers> {
     for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { SplitRange } from '../../common/day-range';
-import { PrismaService } from '../../database/prisma.service';
+import { DatabaseService } from '../../database/database.service';
 import { serialQuery } from '../../database/serial-query';
 import { allOf, SqlParams } from '../../database/sql-params';
 import { SCORE_TYPES, type ScoreType } from '../template/survey-template';
@@ -81,7 +81,7 @@ function timeConditions(
  */
 @Injectable()
 export class ScoresRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly prisma: DatabaseService) {}
 
   /** Valid answers per type and score. */
   async scoreCounts(filter: ScoreFilter, range: SplitRange): Promise<ScoreCountRow[]> {

@@ -5,11 +5,12 @@ import { PrismaClient } from '../generated/prisma/client';
 import { DatabaseConnection } from './database-connection';
 
 /**
- * The Prisma client over the shared pg pool (driver adapter: no query engine binary). Repositories
- * use it for typed queries and `pool` for the few hot paths written in SQL.
+ * The application's database: the Prisma client over the shared pg pool (driver adapter: no query
+ * engine binary). Repositories use it for typed queries and `pool` for the few hot paths written
+ * in SQL; it closes both on shutdown. Named for that role, not for the one library inside it.
  */
 @Injectable()
-export class PrismaService extends PrismaClient implements OnApplicationShutdown {
+export class DatabaseService extends PrismaClient implements OnApplicationShutdown {
   readonly pool: Pool;
 
   constructor(private readonly connection: DatabaseConnection) {

@@ -1,3 +1,0 @@
-export * from './messenger-events';
-export * from './permanent-event.error';
-export * from './event-time';
