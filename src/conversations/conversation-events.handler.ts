@@ -12,7 +12,6 @@ import {
   PostbackReceivedEvent,
   ReferralReceivedEvent,
 } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
 import { ConversationEventRepository } from './conversation-event.repository';
 import { eventTime } from './message-row';
 
@@ -70,7 +69,7 @@ export class ConversationEventsHandler {
     if (event.pageId === null)
       throw new PermanentEventError(`${event.kind} event without a Page id`);
     await this.events.insert({
-      eventKey: dedupeKey(event),
+      eventKey: event.key,
       pageId: event.pageId,
       userId: event.userId,
       kind: event.kind,

@@ -8,7 +8,6 @@ import {
   MessageReceivedEvent,
   readCartData,
 } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
 import { ConversationEventRepository } from './conversation-event.repository';
 import { conversationOf, eventTime, receiptTime, toMessageRow } from './message-row';
 import { MessageRepository } from './message.repository';
@@ -68,7 +67,7 @@ export class MessageEventsHandler {
     // The API's message has no cart: a cart sent inside a message is shown with the events.
     if (row.cart !== null) {
       await this.events.insert({
-        eventKey: dedupeKey(event),
+        eventKey: event.key,
         pageId: row.pageId,
         userId: row.userId,
         kind: 'cart',

@@ -41,6 +41,8 @@ export interface MessengerEventInit<TData> {
   userId: string | null;
   timestamp: number;
   raw: JsonObject;
+  /** The event's dedupe key (event-key.ts): computed by the parser, or the one the inbox stored. */
+  key: string;
   data: TData;
 }
 
@@ -63,6 +65,12 @@ export abstract class MessengerEvent<TData = unknown> {
   readonly timestamp: number;
   /** The event object exactly as received (see the parser for values that were not objects). */
   readonly raw: JsonObject;
+  /**
+   * The event's identity (dedupeKey in event-key.ts): the inbox stores the event under it and
+   * handlers write it beside what they store, so handling the event again is a no-op. Computed
+   * once, by the parser; an event rebuilt from the inbox carries the stored key.
+   */
+  readonly key: string;
   readonly data: TData;
 
   constructor(init: MessengerEventInit<TData>) {
@@ -71,6 +79,7 @@ export abstract class MessengerEvent<TData = unknown> {
     this.userId = init.userId;
     this.timestamp = init.timestamp;
     this.raw = init.raw;
+    this.key = init.key;
     this.data = init.data;
   }
 

@@ -3,7 +3,6 @@ import { OnMessengerEvent } from '../events/event-bus';
 import { eventDate } from '../events/event-time';
 import { PermanentEventError } from '../events/permanent-event.error';
 import { ReactionReceivedEvent } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
 import { ReactionRepository } from './reaction.repository';
 
 /**
@@ -21,7 +20,7 @@ export class ReactionEventsHandler {
       throw new PermanentEventError('reaction without a customer (sender.id)');
     }
     await this.reactions.record({
-      eventKey: dedupeKey(event),
+      eventKey: event.key,
       mid: event.data.mid,
       pageId: event.pageId,
       userId: event.userId,

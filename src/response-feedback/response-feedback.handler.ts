@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnMessengerEvent } from '../events/event-bus';
 import { ResponseFeedbackEvent } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
 import { timestampOr } from '../common/instant';
 import { ResponseFeedbackRepository } from './response-feedback.repository';
 
@@ -23,7 +22,7 @@ export class ResponseFeedbackHandler {
       userId: event.userId,
       mid: event.data.mid,
       feedback: event.data.feedback,
-      eventKey: dedupeKey(event),
+      eventKey: event.key,
       occurredAt: timestampOr(event.timestamp, new Date()),
     });
   }

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnMessengerEvent } from '../../events/event-bus';
 import { MessagingFeedbackEvent } from '../../events/messenger-events';
 import { timestampOr } from '../../common/instant';
-import { dedupeKey } from '../../webhook/messenger-event.parser';
 import { answersToStore } from './feedback-answers';
 import { SurveyAnswerRepository } from './survey-answer.repository';
 
@@ -24,7 +23,7 @@ export class SurveyAnswersHandler {
     }
     // Idempotent by construction: keyed by the event's dedupe key (see SurveyAnswerRepository).
     await this.answers.record({
-      eventKey: dedupeKey(event),
+      eventKey: event.key,
       pageId: event.pageId,
       userId: event.userId,
       submittedAt: timestampOr(event.timestamp, new Date()),
