@@ -13,7 +13,6 @@ import {
   ReferralReceivedEvent,
 } from '../events/messenger-events';
 import { ConversationEventRepository } from './conversation-event.repository';
-import { eventTime } from './message-row';
 
 /**
  * Everything in a conversation that is not a message, kept with its typed data and shown beside
@@ -73,7 +72,7 @@ export class ConversationEventsHandler {
       pageId: event.pageId,
       userId: event.userId,
       kind: event.kind,
-      occurredAt: eventTime(event),
+      occurredAt: event.occurredAt(),
       data,
     });
   }

@@ -9,7 +9,7 @@ import {
   readCartData,
 } from '../events/messenger-events';
 import { ConversationEventRepository } from './conversation-event.repository';
-import { conversationOf, eventTime, receiptTime, toMessageRow } from './message-row';
+import { conversationOf, toMessageRow } from './message-row';
 import { MessageRepository } from './message.repository';
 
 /**
@@ -38,18 +38,17 @@ export class MessageEventsHandler {
   async onEdit(event: MessageEditedEvent): Promise<void> {
     const { mid, numEdit, text } = event.data;
     // Meta always numbers edits; an unnumbered one is kept as edit 0 rather than lost.
-    await this.messages.insertEdit(mid, numEdit ?? 0, text, eventTime(event));
+    await this.messages.insertEdit(mid, numEdit ?? 0, text, event.occurredAt());
   }
 
   @OnMessengerEvent(MessageDeliveredEvent)
   async onDelivery(event: MessageDeliveredEvent): Promise<void> {
     const { watermark, mids } = event.data;
-    const at = receiptTime(event, watermark);
     await this.messages.recordReceipt(
       'delivery',
       conversationOf(event),
       new Date(watermark),
-      at,
+      event.occurredAt(),
       mids ?? [],
     );
   }
@@ -57,7 +56,7 @@ export class MessageEventsHandler {
   @OnMessengerEvent(MessageReadEvent)
   async onRead(event: MessageReadEvent): Promise<void> {
     const { watermark } = event.data;
-    const at = receiptTime(event, watermark);
+    const at = event.occurredAt();
     await this.messages.recordReceipt('read', conversationOf(event), new Date(watermark), at);
   }
 

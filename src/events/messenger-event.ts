@@ -1,3 +1,5 @@
+import { eventDate } from './event-time';
+
 /** Which array of a webhook `entry` an event came from. */
 export type EventSource = 'messaging' | 'standby' | 'changes';
 
@@ -61,6 +63,7 @@ export abstract class MessengerEvent<TData = unknown> {
   /**
    * Epoch milliseconds: the event's own `timestamp`, else `entry.time`, each only when plausible
    * (seconds read as such), else 0 for "no time" (occurredAtMs in event-time.ts, the one rule).
+   * Handlers read it as occurredAt().
    */
   readonly timestamp: number;
   /** The event object exactly as received (see the parser for values that were not objects). */
@@ -81,6 +84,16 @@ export abstract class MessengerEvent<TData = unknown> {
     this.raw = init.raw;
     this.key = init.key;
     this.data = init.data;
+  }
+
+  /**
+   * When the event happened, for every handler that stores it: `timestamp` as a Date. An event
+   * with no plausible time (0) can never be placed in time and throws PermanentEventError, so the
+   * processor sets it aside at once (eventDate in event-time.ts). The inbox still lists it, at the
+   * time it was received.
+   */
+  occurredAt(): Date {
+    return eventDate(this);
   }
 
   /** The dotted name the event is published under on the bus: its class's `eventName`. */

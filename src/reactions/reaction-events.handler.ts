@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { OnMessengerEvent } from '../events/event-bus';
-import { eventDate } from '../events/event-time';
 import { PermanentEventError } from '../events/permanent-event.error';
 import { ReactionReceivedEvent } from '../events/messenger-events';
 import { ReactionRepository } from './reaction.repository';
@@ -27,7 +26,7 @@ export class ReactionEventsHandler {
       action: event.data.action,
       reaction: event.data.reaction,
       emoji: event.data.emoji,
-      at: eventDate(event),
+      at: event.occurredAt(),
     });
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnMessengerEvent } from '../events/event-bus';
 import { ResponseFeedbackEvent } from '../events/messenger-events';
-import { timestampOr } from '../common/instant';
 import { ResponseFeedbackRepository } from './response-feedback.repository';
 
 /** Stores a customer's thumbs up / thumbs down on one of the Page's messages (`response_feedback`). */
@@ -23,7 +22,7 @@ export class ResponseFeedbackHandler {
       mid: event.data.mid,
       feedback: event.data.feedback,
       eventKey: event.key,
-      occurredAt: timestampOr(event.timestamp, new Date()),
+      occurredAt: event.occurredAt(),
     });
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnMessengerEvent } from '../../events/event-bus';
 import { MessagingFeedbackEvent } from '../../events/messenger-events';
-import { timestampOr } from '../../common/instant';
 import { answersToStore } from './feedback-answers';
 import { SurveyAnswerRepository } from './survey-answer.repository';
 
@@ -26,7 +25,7 @@ export class SurveyAnswersHandler {
       eventKey: event.key,
       pageId: event.pageId,
       userId: event.userId,
-      submittedAt: timestampOr(event.timestamp, new Date()),
+      submittedAt: event.occurredAt(),
       answers: rows,
     });
   }
