@@ -44,11 +44,12 @@ export class MessageEventsHandler {
   @OnMessengerEvent(MessageDeliveredEvent)
   async onDelivery(event: MessageDeliveredEvent): Promise<void> {
     const { watermark, mids } = event.data;
+    const at = event.occurredAt();
     await this.messages.recordReceipt(
       'delivery',
       conversationOf(event),
       new Date(watermark),
-      event.occurredAt(),
+      at,
       mids ?? [],
     );
   }

@@ -2,9 +2,10 @@ import { PermanentEventError } from './permanent-event.error';
 
 /**
  * When an event happened: the one rule every event follows (the parser applies it to
- * `event.timestamp`; handlers only call `event.occurredAt()`, which is eventDate below). Meta documents epoch milliseconds, but real payloads also carry epoch
- * seconds (lead ads, some referrals) and numbers sent as strings; read as milliseconds, seconds
- * land in January 1970 and put every customer outside the messaging window.
+ * `event.timestamp`; handlers only call `event.occurredAt()`, which is eventDate below). Meta
+ * documents epoch milliseconds, but real payloads also carry epoch seconds (lead ads, some
+ * referrals) and numbers sent as strings; read as milliseconds, seconds land in January 1970 and
+ * put every customer outside the messaging window.
  */
 
 /** Nothing on Messenger predates Facebook (2004); an earlier reading is a misread unit. */
