@@ -222,4 +222,39 @@ describe(WebhookEventsController.name, () => {
       expect(items.map((item) => item.id)).toContain(rows[0].id);
     });
   });
+
+  describe('the event key', () => {
+    it('does hand handlers the key the inbox stored, also when the sweeper rebuilds the event', async () => {
+      const keys = new Map<string, string[]>();
+      const record = (event: MessageReceivedEvent): void => {
+        keys.set(event.data.mid, [...(keys.get(event.data.mid) ?? []), event.key]);
+      };
+      t.app.get(EventEmitter2).on(MessageReceivedEvent.eventName, record);
+      try {
+        expect((await t.deliver(delivery([textMessage('m_keyed')]))).status).toBe(200);
+        await eventually(async () =>
+          expect(await eventsByMid(t, ['m_keyed'])).toMatchObject([{ status: 'processed' }]),
+        );
+        const stored = () =>
+          t.prisma.pool.query<{ id: string; key: string }>(
+            `SELECT id::text, dedupe_key AS key FROM webhook_events WHERE payload #>> '{message,mid}' = 'm_keyed'`,
+          );
+        const [row] = (await stored()).rows;
+        expect(keys.get('m_keyed')).toEqual([row.key]);
+
+        // Another key (the column holds 64 characters) under the same payload: the sweeper must
+        // pass the stored one on, not hash the payload again.
+        const storedKey = 'f'.repeat(64);
+        await t.prisma.pool.query(
+          `UPDATE webhook_events SET dedupe_key = $2, status = 'pending', next_attempt_at = now()
+           WHERE id = $1::bigint`,
+          [row.id, storedKey],
+        );
+        await t.app.get(EventSweeper).sweep();
+        await eventually(() => expect(keys.get('m_keyed')).toEqual([row.key, storedKey]));
+      } finally {
+        t.app.get(EventEmitter2).off(MessageReceivedEvent.eventName, record);
+      }
+    });
+  });
 });

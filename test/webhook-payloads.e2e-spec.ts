@@ -185,6 +185,41 @@ describe('real payloads and unprocessable events', () => {
       expect(listed.lastError).toMatch(/^PermanentEventError: /);
     });
 
+    it.each([
+      [
+        'response_feedback',
+        '7770001',
+        { response_feedback: { feedback: 'Good response', mid: 'm_feedback_no_sender' } },
+      ],
+      [
+        'messaging_feedback',
+        '7770002',
+        {
+          messaging_feedback: {
+            feedback_screens: [
+              { screen_id: 0, questions: { csat: { type: 'csat', payload: '5' } } },
+            ],
+          },
+        },
+      ],
+    ])('does set aside a %s without a customer as dead, not drop it', async (kind, page, value) => {
+      const event = { recipient: { id: page }, timestamp: Date.now(), ...value };
+      const body = { object: 'page', entry: [{ id: page, time: Date.now(), messaging: [event] }] };
+      expect((await t.deliver(body)).status).toBe(200);
+      const listed = await eventually(async () => {
+        const { items } = await listEvents(t, 'status=dead&limit=500');
+        const item = items.find((dead) => dead.pageId === page);
+        expect(item).toBeDefined();
+        return item as ListedEvent;
+      });
+      expect(listed).toMatchObject({
+        kind,
+        attempts: 1,
+        reason: `${kind} without a customer (sender.id)`,
+      });
+      expect(listed.lastError).toMatch(/^PermanentEventError: /);
+    });
+
     describe('decided in one place for every handler', () => {
       const seen: string[] = [];
       const failing = (event: MessageReceivedEvent): void => {

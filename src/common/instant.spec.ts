@@ -1,4 +1,4 @@
-import { parseInstant, parseRangeBound, timestampOr } from './instant';
+import { parseInstant, parseRangeBound } from './instant';
 
 describe(parseInstant.name, () => {
   it.each([
@@ -45,19 +45,5 @@ describe('instants PostgreSQL and JavaScript do not share', () => {
   it('does keep range bounds a day short of year 10000', () => {
     expect(parseRangeBound('9999-12-31')?.toISOString()).toBe('9999-12-31T00:00:00.000Z');
     expect(parseRangeBound('9999-12-31T23:59:59Z')).toBeNull();
-  });
-});
-
-describe(timestampOr.name, () => {
-  const received = new Date('2026-11-20T12:00:00Z');
-
-  it('uses the event timestamp', () => {
-    expect(timestampOr(1458668856463, received)).toEqual(new Date(1458668856463));
-  });
-
-  it('falls back to the time received without a usable timestamp', () => {
-    expect(timestampOr(0, received)).toBe(received);
-    expect(timestampOr(-5, received)).toBe(received);
-    expect(timestampOr(1e20, received)).toBe(received);
   });
 });

@@ -90,13 +90,3 @@ export function parseRange(query: { from?: string; to?: string }): InstantRange 
   }
   return { from, to };
 }
-
-/**
- * An event's timestamp (epoch ms) as a date, or `fallback` (the time received) when the event
- * carried none (the parser then gives 0) or one no database could store.
- */
-export function timestampOr(timestamp: number, fallback: Date): Date {
-  const date = new Date(timestamp);
-  const valid = timestamp > 0 && !Number.isNaN(date.getTime()) && date.getUTCFullYear() < 10_000;
-  return valid ? date : fallback;
-}

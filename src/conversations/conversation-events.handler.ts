@@ -12,9 +12,7 @@ import {
   PostbackReceivedEvent,
   ReferralReceivedEvent,
 } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
 import { ConversationEventRepository } from './conversation-event.repository';
-import { eventTime } from './message-row';
 
 /**
  * Everything in a conversation that is not a message, kept with its typed data and shown beside
@@ -70,11 +68,11 @@ export class ConversationEventsHandler {
     if (event.pageId === null)
       throw new PermanentEventError(`${event.kind} event without a Page id`);
     await this.events.insert({
-      eventKey: dedupeKey(event),
+      eventKey: event.key,
       pageId: event.pageId,
       userId: event.userId,
       kind: event.kind,
-      occurredAt: eventTime(event),
+      occurredAt: event.occurredAt(),
       data,
     });
   }

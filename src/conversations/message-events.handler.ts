@@ -8,9 +8,8 @@ import {
   MessageReceivedEvent,
   readCartData,
 } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
 import { ConversationEventRepository } from './conversation-event.repository';
-import { conversationOf, eventTime, receiptTime, toMessageRow } from './message-row';
+import { conversationOf, toMessageRow } from './message-row';
 import { MessageRepository } from './message.repository';
 
 /**
@@ -39,13 +38,13 @@ export class MessageEventsHandler {
   async onEdit(event: MessageEditedEvent): Promise<void> {
     const { mid, numEdit, text } = event.data;
     // Meta always numbers edits; an unnumbered one is kept as edit 0 rather than lost.
-    await this.messages.insertEdit(mid, numEdit ?? 0, text, eventTime(event));
+    await this.messages.insertEdit(mid, numEdit ?? 0, text, event.occurredAt());
   }
 
   @OnMessengerEvent(MessageDeliveredEvent)
   async onDelivery(event: MessageDeliveredEvent): Promise<void> {
     const { watermark, mids } = event.data;
-    const at = receiptTime(event, watermark);
+    const at = event.occurredAt();
     await this.messages.recordReceipt(
       'delivery',
       conversationOf(event),
@@ -58,7 +57,7 @@ export class MessageEventsHandler {
   @OnMessengerEvent(MessageReadEvent)
   async onRead(event: MessageReadEvent): Promise<void> {
     const { watermark } = event.data;
-    const at = receiptTime(event, watermark);
+    const at = event.occurredAt();
     await this.messages.recordReceipt('read', conversationOf(event), new Date(watermark), at);
   }
 
@@ -68,7 +67,7 @@ export class MessageEventsHandler {
     // The API's message has no cart: a cart sent inside a message is shown with the events.
     if (row.cart !== null) {
       await this.events.insert({
-        eventKey: dedupeKey(event),
+        eventKey: event.key,
         pageId: row.pageId,
         userId: row.userId,
         kind: 'cart',

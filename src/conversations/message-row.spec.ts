@@ -1,7 +1,7 @@
 import { parseDelivery } from '../webhook/messenger-event.parser';
 import { MessageEchoEvent, MessageReceivedEvent } from '../events/messenger-events';
 import { PermanentEventError } from '../events/permanent-event.error';
-import { conversationOf, eventTime, receiptTime, toMessageRow } from './message-row';
+import { conversationOf, toMessageRow } from './message-row';
 
 const PAGE = '111';
 const USER = '222';
@@ -79,19 +79,5 @@ describe('conversationOf', () => {
       pageId: PAGE,
       userId: USER,
     });
-  });
-});
-
-describe('eventTime and receiptTime', () => {
-  it("does take the event's time, and the watermark for a receipt that has none", () => {
-    expect(eventTime({ timestamp: 1_000 })).toEqual(new Date(1_000));
-    expect(receiptTime({ timestamp: 2_000 }, 1_500)).toEqual(new Date(2_000));
-    expect(receiptTime({ timestamp: 0 }, 1_500)).toEqual(new Date(1_500));
-  });
-
-  it('does refuse a time a date cannot hold', () => {
-    expect(() => eventTime({ timestamp: 9e15 })).toThrow(/out of range/);
-    // 0 is the parser's "no plausible time".
-    expect(() => eventTime({ timestamp: 0 })).toThrow(PermanentEventError);
   });
 });

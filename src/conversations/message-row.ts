@@ -10,7 +10,6 @@ import type {
   MessengerEvent,
 } from '../events/messenger-events';
 import type { JsonObject } from '../events/messenger-events';
-import { eventDate } from '../events/event-time';
 import { PermanentEventError } from '../events/permanent-event.error';
 
 export type MessageDirection = 'inbound' | 'outbound';
@@ -30,11 +29,6 @@ export interface MessageRow {
   cart: JsonObject | null;
   appId: string | null;
   metadata: string | null;
-}
-
-/** The event's own time (its `timestamp`, else `entry.time`), as the parser chose it. */
-export function eventTime(event: Pick<MessengerEvent, 'timestamp'>): Date {
-  return eventDate(event);
 }
 
 /** The Page and the customer of an event that belongs to a conversation. */
@@ -57,7 +51,7 @@ export function toMessageRow(event: MessageReceivedEvent | MessageEchoEvent): Me
     ...conversationOf(event),
     mid: data.mid,
     direction: event.kind === 'message_echo' ? 'outbound' : 'inbound',
-    sentAt: eventTime(event),
+    sentAt: event.occurredAt(),
     // For a legacy helper reply this is already `original_text`; the rewrite is kept aside.
     text: data.text,
     helperText: data.helperText,
@@ -69,9 +63,4 @@ export function toMessageRow(event: MessageReceivedEvent | MessageEchoEvent): Me
     appId: data.appId,
     metadata: data.metadata,
   };
-}
-
-/** When a delivery or read happened: its own time, or the watermark when it carried none. */
-export function receiptTime(event: Pick<MessengerEvent, 'timestamp'>, watermark: number): Date {
-  return eventTime(event.timestamp > 0 ? event : { timestamp: watermark });
 }

@@ -1,10 +1,11 @@
 import { PermanentEventError } from './permanent-event.error';
 
 /**
- * When an event happened: the one rule every event follows (the parser applies it; handlers only
- * read `event.timestamp`). Meta documents epoch milliseconds, but real payloads also carry epoch
- * seconds (lead ads, some referrals) and numbers sent as strings; read as milliseconds, seconds
- * land in January 1970 and put every customer outside the messaging window.
+ * When an event happened: the one rule every event follows (the parser applies it to
+ * `event.timestamp`; handlers only call `event.occurredAt()`, which is eventDate below). Meta
+ * documents epoch milliseconds, but real payloads also carry epoch seconds (lead ads, some
+ * referrals) and numbers sent as strings; read as milliseconds, seconds land in January 1970 and
+ * put every customer outside the messaging window.
  */
 
 /** Nothing on Messenger predates Facebook (2004); an earlier reading is a misread unit. */
@@ -46,8 +47,10 @@ export function occurredAtMs(timestamp: unknown, entryTime: number | null, now: 
 }
 
 /**
- * The event's time as a Date, for handlers that store it. An event without one (timestamp 0, see
- * occurredAtMs) can never be placed in time: PermanentEventError, so it is set aside at once.
+ * The event's time as a Date (MessengerEvent.occurredAt). An event without one (timestamp 0, see
+ * occurredAtMs) can never be placed in time: PermanentEventError, so it is set aside at once,
+ * whatever its kind. (The inbox lists such an event at the time it was received; a handler never
+ * stores it at a time made up later.)
  */
 export function eventDate(event: { readonly timestamp: number }): Date {
   const at = new Date(event.timestamp);

@@ -1,3 +1,4 @@
+import { eventDate } from './event-time';
 import { Unreadable, numberField, stringsField } from './json-fields';
 import { JsonObject, MessengerEvent } from './messenger-event';
 
@@ -12,6 +13,10 @@ export interface DeliveryData {
 export class MessageDeliveredEvent extends MessengerEvent<DeliveryData> {
   static readonly eventName = 'messenger.message.delivered';
   override readonly kind = 'delivery';
+
+  override occurredAt(): Date {
+    return receiptTime(this);
+  }
 }
 
 export interface ReadData {
@@ -23,6 +28,18 @@ export interface ReadData {
 export class MessageReadEvent extends MessengerEvent<ReadData> {
   static readonly eventName = 'messenger.message.read';
   override readonly kind = 'read';
+
+  override occurredAt(): Date {
+    return receiptTime(this);
+  }
+}
+
+/**
+ * A receipt's time: its own, or its watermark when it carried none (everything before the
+ * watermark was delivered or read, so it happened by then); neither is PermanentEventError.
+ */
+function receiptTime(event: MessengerEvent<{ watermark: number }>): Date {
+  return eventDate(event.timestamp > 0 ? event : { timestamp: event.data.watermark });
 }
 
 export function readDeliveryData(delivery: JsonObject): DeliveryData | Unreadable {

@@ -1,3 +1,5 @@
+import { eventDate } from './event-time';
+
 /** Which array of a webhook `entry` an event came from. */
 export type EventSource = 'messaging' | 'standby' | 'changes';
 
@@ -41,6 +43,8 @@ export interface MessengerEventInit<TData> {
   userId: string | null;
   timestamp: number;
   raw: JsonObject;
+  /** The event's dedupe key (event-key.ts): computed by the parser, or the one the inbox stored. */
+  key: string;
   data: TData;
 }
 
@@ -59,10 +63,17 @@ export abstract class MessengerEvent<TData = unknown> {
   /**
    * Epoch milliseconds: the event's own `timestamp`, else `entry.time`, each only when plausible
    * (seconds read as such), else 0 for "no time" (occurredAtMs in event-time.ts, the one rule).
+   * Handlers read it as occurredAt().
    */
   readonly timestamp: number;
   /** The event object exactly as received (see the parser for values that were not objects). */
   readonly raw: JsonObject;
+  /**
+   * The event's identity (dedupeKey in event-key.ts): the inbox stores the event under it and
+   * handlers write it beside what they store, so handling the event again is a no-op. Computed
+   * once, by the parser; an event rebuilt from the inbox carries the stored key.
+   */
+  readonly key: string;
   readonly data: TData;
 
   constructor(init: MessengerEventInit<TData>) {
@@ -71,7 +82,18 @@ export abstract class MessengerEvent<TData = unknown> {
     this.userId = init.userId;
     this.timestamp = init.timestamp;
     this.raw = init.raw;
+    this.key = init.key;
     this.data = init.data;
+  }
+
+  /**
+   * When the event happened, for every handler that stores it: `timestamp` as a Date. An event
+   * with no plausible time (0) can never be placed in time and throws PermanentEventError, so the
+   * processor sets it aside at once (eventDate in event-time.ts). The inbox still lists it, at the
+   * time it was received.
+   */
+  occurredAt(): Date {
+    return eventDate(this);
   }
 
   /** The dotted name the event is published under on the bus: its class's `eventName`. */

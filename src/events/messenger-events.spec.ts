@@ -6,6 +6,7 @@ const init: MessengerEventInit<never> = {
   userId: '2',
   timestamp: 0,
   raw: {},
+  key: 'k',
   data: undefined as never,
 };
 

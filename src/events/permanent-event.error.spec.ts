@@ -1,23 +1,28 @@
-import { permanentReason } from '../webhook/event-processor.service';
-import { parseDelivery } from '../webhook/messenger-event.parser';
-import { assertProcessable, MAX_ID_BYTES, PermanentEventError } from './permanent-event.error';
-import type { AnyMessengerEvent } from './messenger-events';
+import { MessageReceivedEvent, readMessageData } from './messenger-events';
+import {
+  assertProcessable,
+  MAX_ID_BYTES,
+  PermanentEventError,
+  permanentReason,
+} from './permanent-event.error';
 
 const PAGE = '111111111111111';
 const USER = '2222222222222222';
 
-function message(mid: string, userId = USER): AnyMessengerEvent {
-  const [event] = parseDelivery({
-    object: 'page',
-    entry: [
-      {
-        id: PAGE,
-        time: 1_700_000_000_000,
-        messaging: [{ sender: { id: userId }, recipient: { id: PAGE }, message: { mid } }],
-      },
-    ],
+function message(mid: string, userId = USER): MessageReceivedEvent {
+  const raw = { sender: { id: userId }, recipient: { id: PAGE }, message: { mid } };
+  const data = readMessageData(raw.message, raw);
+  if (!('mid' in data)) throw new Error(`unreadable test message: ${data.reason}`);
+  const context = { object: 'page', pageId: PAGE, source: 'messaging' as const, entryTime: null };
+  return new MessageReceivedEvent({
+    context,
+    pageId: PAGE,
+    userId,
+    timestamp: 1_700_000_000_000,
+    raw,
+    key: mid,
+    data,
   });
-  return event;
 }
 
 describe(assertProcessable.name, () => {

@@ -35,3 +35,28 @@ export function assertProcessable(event: MessengerEvent): void {
     checkId('the message id', (data as { mid?: unknown }).mid);
   }
 }
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * PostgreSQL error classes that depend only on the data written, so that trying again cannot
+ * help: 22 data exception (a value out of range, a character the encoding refuses) and 54 program
+ * limit exceeded (a value too large for an index). Connection failures, timeouts, deadlocks and
+ * the rest stay transient and are retried.
+ */
+const PERMANENT_SQLSTATE = /^(?:22|54)[0-9A-Z]{3}$/;
+
+/**
+ * Why the event of this failure can never be processed, or null when the failure is transient.
+ * The one place that decides (the processor applies it to every handler's failure); handlers only
+ * throw PermanentEventError or let errors through.
+ */
+export function permanentReason(error: unknown): string | null {
+  if (error instanceof PermanentEventError) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && PERMANENT_SQLSTATE.test(code)) {
+    return `the database refused the event's data (${code}): ${errorText(error).slice(0, 300)}`;
+  }
+  return null;
+}

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnMessengerEvent } from '../events/event-bus';
-import { eventDate } from '../events/event-time';
 import { PermanentEventError } from '../events/permanent-event.error';
 import { ReactionReceivedEvent } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
 import { ReactionRepository } from './reaction.repository';
 
 /**
@@ -21,14 +19,14 @@ export class ReactionEventsHandler {
       throw new PermanentEventError('reaction without a customer (sender.id)');
     }
     await this.reactions.record({
-      eventKey: dedupeKey(event),
+      eventKey: event.key,
       mid: event.data.mid,
       pageId: event.pageId,
       userId: event.userId,
       action: event.data.action,
       reaction: event.data.reaction,
       emoji: event.data.emoji,
-      at: eventDate(event),
+      at: event.occurredAt(),
     });
   }
 }

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
-import { assertProcessable, PermanentEventError } from '../events/permanent-event.error';
+import { assertProcessable, permanentReason } from '../events/permanent-event.error';
 import { InboxRepository } from './inbox.repository';
 import { InboxWriter, StoredEvent } from './inbox-writer.service';
 
@@ -24,27 +24,6 @@ const MARK_BATCH = 500;
 
 const errorText = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-
-/**
- * PostgreSQL error classes that depend only on the data written, so that trying again cannot
- * help: 22 data exception (a value out of range, a character the encoding refuses) and 54 program
- * limit exceeded (a value too large for an index). Connection failures, timeouts, deadlocks and
- * the rest stay transient and are retried.
- */
-const PERMANENT_SQLSTATE = /^(?:22|54)[0-9A-Z]{3}$/;
-
-/**
- * Why the event of this failure can never be processed, or null when the failure is transient.
- * The one place that decides; handlers only throw PermanentEventError or let errors through.
- */
-export function permanentReason(error: unknown): string | null {
-  if (error instanceof PermanentEventError) return error.message;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && PERMANENT_SQLSTATE.test(code)) {
-    return `the database refused the event's data (${code}): ${errorText(error).slice(0, 300)}`;
-  }
-  return null;
-}
 
 /**
  * Publishes stored events on the bus and records each outcome on the event: processed (in

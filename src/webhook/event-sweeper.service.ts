@@ -12,7 +12,10 @@ import { parseEvent } from './messenger-event.parser';
 
 const CLAIM_BATCH = 500;
 
-/** Rebuilds the domain event from its stored row, exactly as the parser built it at intake. */
+/**
+ * Rebuilds the domain event from its stored row, exactly as the parser built it at intake, with
+ * the key it is stored under (not hashed again).
+ */
 export function toStoredEvent(row: InboxRow): StoredEvent {
   const context = {
     object: row.object,
@@ -20,7 +23,7 @@ export function toStoredEvent(row: InboxRow): StoredEvent {
     source: row.source,
     entryTime: row.entryTime === null ? null : Number(row.entryTime),
   };
-  return { id: row.id, event: parseEvent(row.payload, context) };
+  return { id: row.id, event: parseEvent(row.payload, context, Date.now(), row.dedupeKey) };
 }
 
 /**

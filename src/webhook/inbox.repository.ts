@@ -21,6 +21,7 @@ export interface DeliveryToStore {
 
 export interface InboxRow {
   id: string;
+  dedupeKey: string;
   kind: EventKind;
   object: string;
   source: EventContext['source'];
@@ -56,7 +57,7 @@ const MAX_TIME_MS = 8.64e15;
 const asTimeMs = (value: number): number | null =>
   value > 0 && value <= MAX_TIME_MS ? value : null;
 
-const ROW_COLUMNS = `id::text, kind, object, source, page_id AS "pageId", user_id AS "userId",
+const ROW_COLUMNS = `id::text, dedupe_key AS "dedupeKey", kind, object, source, page_id AS "pageId", user_id AS "userId",
   entry_time::text AS "entryTime", payload, status, attempts, last_error AS "lastError", reason,
   received_at AS "receivedAt"`;
 

@@ -7,7 +7,8 @@ import {
   MessageReceivedEvent,
   MessengerEventByKind,
 } from '../events/messenger-events';
-import { dedupeKey, parseDelivery, parseEvent } from './messenger-event.parser';
+import { dedupeKey } from '../events/event-key';
+import { parseDelivery, parseEvent } from './messenger-event.parser';
 
 // Fixtures are the seed examples; fixtures/README.md lists the minimal fixes each one needed.
 const FIXTURES = join(__dirname, 'fixtures');
@@ -914,6 +915,13 @@ describe('parseEvent', () => {
       const rebuilt = parseEvent(stored.raw, stored.context);
       expect(rebuilt).toEqual(event);
       expect(dedupeKey(rebuilt)).toBe(dedupeKey(event));
+    }
+  });
+
+  it('does key every event once, and keep the stored key of an event rebuilt with one', () => {
+    for (const event of deliveries.flatMap((body) => parseDelivery(body))) {
+      expect(event.key).toBe(dedupeKey(event));
+      expect(parseEvent(event.raw, event.context, Date.now(), 'stored').key).toBe('stored');
     }
   });
 

@@ -6,8 +6,7 @@
  * This file decides which kind an event is and whose it is (Page, customer, time); each event file
  * in events/ reads its own payload. Field names follow Meta's Messenger Platform reference.
  */
-import { createHash } from 'node:crypto';
-import { writeCanonicalJson } from '../events/canonical-json';
+import { dedupeKey } from '../events/event-key';
 import { occurredAtMs, plausibleEpochMs } from '../events/event-time';
 import {
   Unreadable,
@@ -33,7 +32,6 @@ import {
   MessageReadEvent,
   MessageReceivedEvent,
   MessagingFeedbackEvent,
-  MessengerEvent,
   MessengerEventInit,
   OptinReceivedEvent,
   PolicyEnforcementEvent,
@@ -180,30 +178,41 @@ function* eachEntryEvent(
 /**
  * Parses one event with the context it was delivered in. parseDelivery is built on it, so a raw
  * event stored with its context parses again into an equal event. `now` bounds how far in the
- * future a plausible event time may lie (event-time.ts).
+ * future a plausible event time may lie (event-time.ts). The event's key is computed here, once;
+ * an event rebuilt from the inbox passes `storedKey`, the key it was stored under.
  */
 export function parseEvent(
   raw: JsonObject,
   context: EventContext,
   now = Date.now(),
+  storedKey?: string,
 ): AnyMessengerEvent {
   // The type says object, but a row read back from storage is only as sound as the database.
   const event = isJsonObject(raw) ? raw : unparsed(raw, 'event is not an object');
   try {
-    return classify(event, context, now);
+    return classify(event, context, now, storedKey ?? dedupeKey({ context, raw: event }));
   } catch (error) {
     // JSON cannot make the readers throw; this keeps the promise for hostile objects (getters,
-    // proxies) that a caller might pass in.
+    // proxies) that a caller might pass in. Such an object cannot be hashed either: it is keyed
+    // by the wrapper that holds its reason.
     const reason = `parser error: ${error instanceof Error ? error.message : 'unknown'}`;
-    return unknownEvent({ context, raw: event, pageId: null, userId: null, timestamp: 0 }, reason);
+    const key = storedKey ?? dedupeKey({ context, raw: unparsed(null, reason) });
+    const envelope = { context, raw: event, key, pageId: null, userId: null, timestamp: 0 };
+    return unknownEvent(envelope, reason);
   }
 }
 
-function classify(raw: JsonObject, context: EventContext, now: number): AnyMessengerEvent {
+function classify(
+  raw: JsonObject,
+  context: EventContext,
+  now: number,
+  key: string,
+): AnyMessengerEvent {
   const wrapped = unparsedReason(raw);
   if (wrapped !== null) {
     const timestamp = context.entryTime ?? 0;
-    return unknownEvent({ context, raw, pageId: context.pageId, userId: null, timestamp }, wrapped);
+    const envelope = { context, raw, key, pageId: context.pageId, userId: null, timestamp };
+    return unknownEvent(envelope, wrapped);
   }
   if (context.source === 'changes') {
     // A change about a conversation carries a messaging object in its value (the App
@@ -211,10 +220,10 @@ function classify(raw: JsonObject, context: EventContext, now: number): AnyMesse
     const field = stringField(raw, 'field');
     const value = objectField(raw, 'value');
     if (context.object === 'page' && field !== null && MESSAGING_FIELDS.has(field) && value) {
-      return classifyMessaging(value, inboundEnvelope(raw, value, context, now));
+      return classifyMessaging(value, inboundEnvelope(raw, value, context, now, key));
     }
   }
-  const envelope = inboundEnvelope(raw, raw, context, now);
+  const envelope = inboundEnvelope(raw, raw, context, now, key);
   if (context.object !== 'page') {
     return unknownEvent(envelope, `object:${context.object || '<missing>'}`);
   }
@@ -243,11 +252,13 @@ function inboundEnvelope(
   event: JsonObject,
   context: EventContext,
   now: number,
+  key: string,
 ): Envelope {
   const sender = objectField(event, 'sender');
   return {
     context,
     raw,
+    key,
     pageId: idField(objectField(event, 'recipient'), 'id') ?? context.pageId,
     userId: idField(sender, 'id') ?? stringField(sender, 'user_ref'),
     timestamp: occurredAtMs(ownField(event, 'timestamp'), context.entryTime, now),
@@ -409,18 +420,4 @@ function parseChange(change: JsonObject, envelope: Envelope): AnyMessengerEvent 
   if (!TEMPLATE_STATUS_FIELDS.has(field)) return unknownEvent(page, `change:${field.slice(0, 80)}`);
   const data = readTemplateStatusData(field, objectField(change, 'value'));
   return new TemplateStatusUpdateEvent({ ...page, data });
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * sha256 hex of the canonical JSON of `{pageId, source, raw}`: the same event delivered again (in
- * another delivery, with other key order or whitespace) gets the same key; the same body on
- * another Page or from standby does not.
- */
-export function dedupeKey(event: Pick<MessengerEvent, 'context' | 'raw'>): string {
-  const hash = createHash('sha256');
-  const identity = { pageId: event.context.pageId, source: event.context.source, raw: event.raw };
-  writeCanonicalJson(identity, (chunk) => hash.update(chunk, 'utf8'));
-  return hash.digest('hex');
 }

@@ -8,7 +8,6 @@ import { InboxWriter, StoredEvent } from './inbox-writer.service';
 import type { DeliveryToStore } from './inbox.repository';
 import {
   countDeliveryEvents,
-  dedupeKey,
   eachDeliveryEvent,
   MAX_DELIVERY_EVENTS,
 } from './messenger-event.parser';
@@ -43,7 +42,7 @@ export class WebhookIntake {
     const cleaned = jsonbSafe(body, text);
     const events: DeliveryToStore['events'] = [];
     for (const event of eachDeliveryEvent(cleaned)) {
-      events.push({ dedupeKey: dedupeKey(event), event, payload: event.raw });
+      events.push({ dedupeKey: event.key, event, payload: event.raw });
       if (events.length % EVENTS_PER_TURN === 0) await nextTurn();
     }
     // Only a string: String() throws on an object whose `toString` key is no function.
