@@ -1,5 +1,3 @@
-import type { MessengerEvent } from './messenger-event';
-
 /**
  * An event that can never be processed, however often it is tried: no customer to place it
  * with, no plausible time, an id no column can hold. Thrown by handlers (and by
@@ -27,7 +25,11 @@ function checkId(label: string, value: unknown): void {
  * Throws PermanentEventError for what no handler could store, the same way for every kind, before
  * any handler runs. Bounded work: only ids are looked at, never the body.
  */
-export function assertProcessable(event: MessengerEvent): void {
+export function assertProcessable(event: {
+  readonly pageId: unknown;
+  readonly userId: unknown;
+  readonly data: unknown;
+}): void {
   checkId('the Page id', event.pageId);
   checkId('the customer id', event.userId);
   const data = event.data;
