@@ -12,7 +12,7 @@ import {
   PostbackReceivedEvent,
   ReferralReceivedEvent,
 } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
+import { dedupeKey } from '../webhook/intake/messenger-event.parser';
 import { ConversationEventRepository } from './conversation-event.repository';
 import { eventTime } from './message-row';
 

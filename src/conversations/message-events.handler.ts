@@ -8,7 +8,7 @@ import {
   MessageReceivedEvent,
   readCartData,
 } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
+import { dedupeKey } from '../webhook/intake/messenger-event.parser';
 import { ConversationEventRepository } from './conversation-event.repository';
 import { conversationOf, eventTime, receiptTime, toMessageRow } from './message-row';
 import { MessageRepository } from './message.repository';

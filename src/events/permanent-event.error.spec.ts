@@ -1,5 +1,5 @@
-import { permanentReason } from '../webhook/event-processor.service';
-import { parseDelivery } from '../webhook/messenger-event.parser';
+import { permanentReason } from '../webhook/inbox/event-processor.service';
+import { parseDelivery } from '../webhook/intake/messenger-event.parser';
 import { assertProcessable, MAX_ID_BYTES, PermanentEventError } from './permanent-event.error';
 import type { AnyMessengerEvent } from './messenger-events';
 

@@ -3,7 +3,7 @@ import { OnMessengerEvent } from '../events/event-bus';
 import { eventDate } from '../events/event-time';
 import { PermanentEventError } from '../events/permanent-event.error';
 import { ReactionReceivedEvent } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
+import { dedupeKey } from '../webhook/intake/messenger-event.parser';
 import { ReactionRepository } from './reaction.repository';
 
 /**

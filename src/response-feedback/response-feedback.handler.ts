@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnMessengerEvent } from '../events/event-bus';
 import { ResponseFeedbackEvent } from '../events/messenger-events';
-import { dedupeKey } from '../webhook/messenger-event.parser';
+import { dedupeKey } from '../webhook/intake/messenger-event.parser';
 import { timestampOr } from '../common/instant';
 import { ResponseFeedbackRepository } from './response-feedback.repository';
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnMessengerEvent } from '../../events/event-bus';
 import { MessagingFeedbackEvent } from '../../events/messenger-events';
 import { timestampOr } from '../../common/instant';
-import { dedupeKey } from '../../webhook/messenger-event.parser';
+import { dedupeKey } from '../../webhook/intake/messenger-event.parser';
 import { answersToStore } from './feedback-answers';
 import { SurveyAnswerRepository } from './survey-answer.repository';
 

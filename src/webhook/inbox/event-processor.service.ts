@@ -4,9 +4,9 @@ import {
   OnApplicationShutdown,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { EventBus } from '../events/event-bus';
-import { assertProcessable, PermanentEventError } from '../events/permanent-event.error';
+import { AppConfig } from '../../config/app-config';
+import { EventBus } from '../../events/event-bus';
+import { assertProcessable, PermanentEventError } from '../../events/permanent-event.error';
 import { InboxRepository } from './inbox.repository';
 import { InboxWriter, StoredEvent } from './inbox-writer.service';
 

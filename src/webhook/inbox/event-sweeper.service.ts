@@ -4,11 +4,11 @@ import {
   OnApplicationBootstrap,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../../config/app-config';
 import { EventProcessor } from './event-processor.service';
 import { InboxRepository, InboxRow } from './inbox.repository';
 import { PUBLISH_LEASE_MS, StoredEvent } from './inbox-writer.service';
-import { parseEvent } from './messenger-event.parser';
+import { parseEvent } from '../intake/messenger-event.parser';
 
 const CLAIM_BATCH = 500;
 

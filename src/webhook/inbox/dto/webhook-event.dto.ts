@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { ListQueryDto } from '../../common/pagination';
+import { ListQueryDto } from '../../../common/pagination';
 import type { InboxStatus } from '../inbox.repository';
 
 export const LISTED_STATUSES = ['pending', 'failed', 'dead', 'unknown'] as const;

@@ -6,7 +6,7 @@ import {
   EventSource,
   MessageReceivedEvent,
   MessengerEventByKind,
-} from '../events/messenger-events';
+} from '../../events/messenger-events';
 import { dedupeKey, parseDelivery, parseEvent } from './messenger-event.parser';
 
 // Fixtures are the seed examples; fixtures/README.md lists the minimal fixes each one needed.

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { PrismaService } from '../database/prisma.service';
+import { AppConfig } from '../../config/app-config';
+import { PrismaService } from '../../database/prisma.service';
 import type {
   AnyMessengerEvent,
   EventContext,
   EventKind,
   JsonObject,
-} from '../events/messenger-events';
+} from '../../events/messenger-events';
 
 export type InboxStatus = 'pending' | 'processed' | 'failed' | 'dead' | 'unknown';
 

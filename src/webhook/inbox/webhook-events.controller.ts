@@ -6,9 +6,9 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { AppError } from '../common/app-error';
-import { CursorCodec, isRowId } from '../common/cursor';
-import { Page, toPage } from '../common/pagination';
+import { AppError } from '../../common/app-error';
+import { CursorCodec, isRowId } from '../../common/cursor';
+import { Page, toPage } from '../../common/pagination';
 import {
   ListWebhookEventsQuery,
   WebhookEventDto,

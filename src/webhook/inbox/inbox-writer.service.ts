@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { isDatabaseUnavailable } from '../database/database-errors';
-import type { AnyMessengerEvent } from '../events/messenger-events';
+import { isDatabaseUnavailable } from '../../database/database-errors';
+import type { AnyMessengerEvent } from '../../events/messenger-events';
 import { DeliveryToStore, InboxRepository } from './inbox.repository';
 
 /** How long a stored event is left to this process before the sweeper may take it. */

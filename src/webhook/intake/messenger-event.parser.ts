@@ -7,8 +7,8 @@
  * in events/ reads its own payload. Field names follow Meta's Messenger Platform reference.
  */
 import { createHash } from 'node:crypto';
-import { writeCanonicalJson } from '../events/canonical-json';
-import { occurredAtMs, plausibleEpochMs } from '../events/event-time';
+import { writeCanonicalJson } from '../../events/canonical-json';
+import { occurredAtMs, plausibleEpochMs } from '../../events/event-time';
 import {
   Unreadable,
   idField,
@@ -16,7 +16,7 @@ import {
   objectField,
   ownField,
   stringField,
-} from '../events/json-fields';
+} from '../../events/json-fields';
 import {
   AccountLinkingEvent,
   AnyMessengerEvent,
@@ -59,7 +59,7 @@ import {
   readReferralData,
   readResponseFeedbackData,
   readTemplateStatusData,
-} from '../events/messenger-events';
+} from '../../events/messenger-events';
 
 /** Everything of an event but its data: where it came from, whose it is, when, and the raw object. */
 type Envelope = Omit<MessengerEventInit<never>, 'data'>;
