@@ -1,40 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { PrismaService } from '../../database/prisma.service';
-import type {
-  AnyMessengerEvent,
-  EventContext,
-  EventKind,
-  JsonObject,
-} from '../../events/messenger-events';
-
-export type InboxStatus = 'pending' | 'processed' | 'failed' | 'dead' | 'unknown';
-
-/** One delivery as it is written: its body and its parsed events. */
-export interface DeliveryToStore {
-  object: string | null;
-  body: string;
-  events: { dedupeKey: string; event: AnyMessengerEvent; payload: unknown }[];
-  /** Whether this process will publish the events itself (else they are due to the sweeper at once). */
-  leased: boolean;
-}
-
-export interface InboxRow {
-  id: string;
-  kind: EventKind;
-  object: string;
-  source: EventContext['source'];
-  pageId: string | null;
-  userId: string | null;
-  entryTime: string | null;
-  payload: JsonObject;
-  status: InboxStatus;
-  attempts: number;
-  lastError: string | null;
-  /** Why the event is unknown, failed or dead; null otherwise. */
-  reason: string | null;
-  receivedAt: Date;
-}
+import type { DeliveryToStore, InboxRow, InboxStatus } from './stored-event';
 
 // Hostile deliveries hold values JSON allows and the columns refuse. Refusing the delivery would
 // have Meta send it again forever, so they are stored as near as the columns allow; the raw body

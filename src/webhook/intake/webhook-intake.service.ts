@@ -4,8 +4,8 @@ import { AppError } from '../../common/app-error';
 import { isJsonObject, stringField } from '../../events/json-fields';
 import { jsonbSafe } from './delivery-body';
 import { EventProcessor } from '../inbox/event-processor.service';
-import { InboxWriter, StoredEvent } from '../inbox/inbox-writer.service';
-import type { DeliveryToStore } from '../inbox/inbox.repository';
+import { InboxWriter } from '../inbox/inbox-writer.service';
+import type { DeliveryToStore, StoredEvent } from '../inbox/stored-event';
 import {
   countDeliveryEvents,
   dedupeKey,
