@@ -98,7 +98,7 @@ function deliveryBody(stream, count) {
 /** Inbox rows for `count` events, parsed and keyed exactly as the intake does. */
 function inboxRows(stream, count) {
   const { parseDelivery, dedupeKey } = require(
-    join(ROOT, 'dist', 'webhook', 'messenger-event.parser'),
+    join(ROOT, 'dist', 'webhook', 'intake', 'messenger-event.parser'),
   );
   const events = parseDelivery(JSON.parse(deliveryBody(stream, count)));
   return {

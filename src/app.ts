@@ -11,7 +11,7 @@ import { applyHttpTimeouts } from './common/http-timeouts';
 import { RouteAuthentication } from './common/route-auth';
 import { createValidationPipe } from './common/validation.pipe';
 import { documentDatabaseUnavailable } from './database/database-unavailable.openapi';
-import { documentWebhookDelivery } from './webhook/webhook-delivery.route';
+import { documentWebhookDelivery } from './webhook/intake/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
 const API_BODY_LIMIT = 1024 * 1024;

@@ -8,8 +8,8 @@ import type { TestApp } from './test-app';
  * survey answers and response feedback. Each builds on `delivery`, so a delivery has one shape.
  */
 
-/** The seed examples (src/webhook/fixtures/README.md says where each comes from). */
-const FIXTURES = join(__dirname, '..', 'src', 'webhook', 'fixtures');
+/** The seed examples (src/webhook/intake/fixtures/README.md says where each comes from). */
+const FIXTURES = join(__dirname, '..', 'src', 'webhook', 'intake', 'fixtures');
 
 export const fixtureNames = (): string[] =>
   readdirSync(FIXTURES)

@@ -1,6 +1,6 @@
 import { EventBus } from '../src/events/event-bus';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
-import { parseDelivery } from '../src/webhook/messenger-event.parser';
+import { parseDelivery } from '../src/webhook/intake/messenger-event.parser';
 import { FeedbackAnswerFixture, feedbackDelivery } from './messenger-factories';
 import { DAY, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
 import { eventually, readJson, TestApp } from './test-app';

@@ -1,7 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { MessageReceivedEvent } from '../src/events/messenger-events';
-import { EventSweeper } from '../src/webhook/event-sweeper.service';
-import { WebhookEventsController } from '../src/webhook/webhook-events.controller';
+import { EventSweeper } from '../src/webhook/inbox/event-sweeper.service';
+import { WebhookEventsController } from '../src/webhook/inbox/webhook-events.controller';
 import { delivery, PAGE_ID, textMessage } from './messenger-factories';
 import { eventually, readJson, startTestApp, TestApp } from './test-app';
 import { eventsByMid, listEvents } from './webhook-fixtures';

@@ -1,5 +1,5 @@
-import { EventProcessor } from '../src/webhook/event-processor.service';
-import { EventSweeper } from '../src/webhook/event-sweeper.service';
+import { EventProcessor } from '../src/webhook/inbox/event-processor.service';
+import { EventSweeper } from '../src/webhook/inbox/event-sweeper.service';
 import { delivery, textMessage } from './messenger-factories';
 import { eventually, startTestApp, TestApp } from './test-app';
 import { eventsByMid } from './webhook-fixtures';

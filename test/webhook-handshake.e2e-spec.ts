@@ -1,4 +1,4 @@
-import { WebhookController } from '../src/webhook/webhook.controller';
+import { WebhookController } from '../src/webhook/intake/webhook.controller';
 import { startTestApp, TestApp, VERIFY_TOKEN } from './test-app';
 
 describe(WebhookController.name, () => {

@@ -1,5 +1,5 @@
 import { connect, Socket } from 'node:net';
-import { WEBHOOK_BODY_LIMIT, WebhookDeliveryRoute } from '../src/webhook/webhook-delivery.route';
+import { WEBHOOK_BODY_LIMIT, WebhookDeliveryRoute } from '../src/webhook/intake/webhook-delivery.route';
 import { eventually, startTestApp, TestApp } from './test-app';
 import { delivery, textMessage } from './messenger-factories';
 import { eventsByMid } from './webhook-fixtures';

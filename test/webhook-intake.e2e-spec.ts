@@ -1,5 +1,5 @@
-import { WEBHOOK_BODY_LIMIT } from '../src/webhook/webhook-delivery.route';
-import { WebhookIntake } from '../src/webhook/webhook-intake.service';
+import { WEBHOOK_BODY_LIMIT } from '../src/webhook/intake/webhook-delivery.route';
+import { WebhookIntake } from '../src/webhook/intake/webhook-intake.service';
 import { delivery, fixtureBytes, fixtureNames, PAGE_ID, textMessage } from './messenger-factories';
 import { eventually, readJson, sign, startTestApp, TestApp } from './test-app';
 import { eventsByMid, eventsOfBody, inboxCounts, listEvents } from './webhook-fixtures';

@@ -1,7 +1,7 @@
 import { startTestApp, TestApp, readJson } from './test-app';
 import { delivery, textMessage } from './messenger-factories';
 import { inboxCounts } from './webhook-fixtures';
-import { MAX_DELIVERY_EVENTS } from '../src/webhook/messenger-event.parser';
+import { MAX_DELIVERY_EVENTS } from '../src/webhook/intake/messenger-event.parser';
 
 /** A delivery of `count` ordinary text messages (about 240 bytes each, as Meta writes them). */
 function messages(prefix: string, count: number): string {

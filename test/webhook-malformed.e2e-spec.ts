@@ -1,4 +1,4 @@
-import { parseDeliveryBody } from '../src/webhook/delivery-body';
+import { parseDeliveryBody } from '../src/webhook/intake/delivery-body';
 import { delivery, PAGE_ID, textMessage } from './messenger-factories';
 import { readJson, startTestApp, TestApp } from './test-app';
 import { eventsOfBody, inboxCounts } from './webhook-fixtures';

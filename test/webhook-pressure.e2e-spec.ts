@@ -1,7 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { MessageReceivedEvent } from '../src/events/messenger-events';
-import { EventProcessor, MAX_QUEUED } from '../src/webhook/event-processor.service';
-import { InboxWriter } from '../src/webhook/inbox-writer.service';
+import { EventProcessor, MAX_QUEUED } from '../src/webhook/inbox/event-processor.service';
+import { InboxWriter } from '../src/webhook/inbox/inbox-writer.service';
 import { delivery, textMessage } from './messenger-factories';
 import { eventually, startTestApp, TestApp } from './test-app';
 import { eventsByMid } from './webhook-fixtures';

@@ -1,4 +1,4 @@
-import { parseDelivery } from '../webhook/messenger-event.parser';
+import { parseDelivery } from '../webhook/intake/messenger-event.parser';
 import { MessageEchoEvent, MessageReceivedEvent } from '../events/messenger-events';
 import { PermanentEventError } from '../events/permanent-event.error';
 import { conversationOf, toMessageRow } from './message-row';

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { EventProcessor } from './event-processor.service';
-import { EventSweeper } from './event-sweeper.service';
-import { InboxRepository } from './inbox.repository';
-import { InboxWriter } from './inbox-writer.service';
-import { WebhookEventsController } from './webhook-events.controller';
-import { WebhookIntake } from './webhook-intake.service';
-import { WebhookController } from './webhook.controller';
-import { WebhookDeliveryRoute } from './webhook-delivery.route';
+import { EventProcessor } from './inbox/event-processor.service';
+import { EventSweeper } from './inbox/event-sweeper.service';
+import { InboxRepository } from './inbox/inbox.repository';
+import { InboxWriter } from './inbox/inbox-writer.service';
+import { WebhookEventsController } from './inbox/webhook-events.controller';
+import { WebhookIntake } from './intake/webhook-intake.service';
+import { WebhookController } from './intake/webhook.controller';
+import { WebhookDeliveryRoute } from './intake/webhook-delivery.route';
 
 @Module({
   controllers: [WebhookController, WebhookEventsController],

@@ -1,41 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { DatabaseService } from '../database/database.service';
-import type {
-  AnyMessengerEvent,
-  EventContext,
-  EventKind,
-  JsonObject,
-} from '../events/messenger-events';
-
-export type InboxStatus = 'pending' | 'processed' | 'failed' | 'dead' | 'unknown';
-
-/** One delivery as it is written: its body and its parsed events. */
-export interface DeliveryToStore {
-  object: string | null;
-  body: string;
-  events: { dedupeKey: string; event: AnyMessengerEvent; payload: unknown }[];
-  /** Whether this process will publish the events itself (else they are due to the sweeper at once). */
-  leased: boolean;
-}
-
-export interface InboxRow {
-  id: string;
-  dedupeKey: string;
-  kind: EventKind;
-  object: string;
-  source: EventContext['source'];
-  pageId: string | null;
-  userId: string | null;
-  entryTime: string | null;
-  payload: JsonObject;
-  status: InboxStatus;
-  attempts: number;
-  lastError: string | null;
-  /** Why the event is unknown, failed or dead; null otherwise. */
-  reason: string | null;
-  receivedAt: Date;
-}
+import { AppConfig } from '../../config/app-config';
+import { DatabaseService } from '../../database/database.service';
+import { allOf, SqlParams } from '../../database/sql-params';
+import type { DeliveryToStore, InboxRow, InboxStatus } from './stored-event';
 
 // Hostile deliveries hold values JSON allows and the columns refuse. Refusing the delivery would
 // have Meta send it again forever, so they are stored as near as the columns allow; the raw body
@@ -236,14 +203,6 @@ export class InboxRepository {
     );
   }
 
-  async findById(id: string): Promise<InboxRow | null> {
-    const { rows } = await this.prisma.pool.query<InboxRow>(
-      `SELECT ${ROW_COLUMNS} FROM webhook_events WHERE id = $1::bigint`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
   /** An operator's retry: a fresh set of attempts (an unknown event stays as it is: no handler takes it). */
   async requeue(id: string, leaseMs: number): Promise<InboxRow | null> {
     const { rows } = await this.prisma.pool.query<InboxRow>(
@@ -262,28 +221,17 @@ export class InboxRepository {
     limit: number,
     afterId: string | null,
   ): Promise<InboxRow[]> {
+    const params = new SqlParams();
+    const where = [
+      status ? `status = ${params.add(status)}::"WebhookEventStatus"` : `status <> 'processed'`,
+    ];
+    if (afterId !== null) where.push(`id > ${params.add(afterId)}::bigint`);
     const { rows } = await this.prisma.pool.query<InboxRow>(
       `SELECT ${ROW_COLUMNS} FROM webhook_events
-       WHERE ${status ? 'status = $1::"WebhookEventStatus"' : `status <> 'processed' AND $1::text IS NULL`}
-         AND ($2::bigint IS NULL OR id > $2::bigint)
-       ORDER BY webhook_events.id LIMIT $3`,
-      [status ?? null, afterId, limit],
+       WHERE ${allOf(where)}
+       ORDER BY webhook_events.id LIMIT ${params.add(limit)}`,
+      params.values,
     );
     return rows;
-  }
-
-  async countByStatus(): Promise<Record<InboxStatus, number>> {
-    const { rows } = await this.prisma.pool.query<{ status: InboxStatus; count: string }>(
-      'SELECT status, count(*)::text AS count FROM webhook_events GROUP BY status',
-    );
-    const counts: Record<InboxStatus, number> = {
-      pending: 0,
-      processed: 0,
-      failed: 0,
-      dead: 0,
-      unknown: 0,
-    };
-    for (const row of rows) counts[row.status] = Number(row.count);
-    return counts;
   }
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../common/app-error';
+import { AppError } from '../../common/app-error';
 import { jsonbSafe, jsonDepth, MAX_JSON_DEPTH, parseDeliveryBody } from './delivery-body';
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);

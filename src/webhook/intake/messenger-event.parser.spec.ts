@@ -6,8 +6,8 @@ import {
   EventSource,
   MessageReceivedEvent,
   MessengerEventByKind,
-} from '../events/messenger-events';
-import { dedupeKey } from '../events/event-key';
+} from '../../events/messenger-events';
+import { dedupeKey } from '../../events/event-key';
 import { parseDelivery, parseEvent } from './messenger-event.parser';
 
 // Fixtures are the seed examples; fixtures/README.md lists the minimal fixes each one needed.

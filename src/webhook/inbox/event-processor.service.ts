@@ -4,11 +4,12 @@ import {
   OnApplicationShutdown,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { EventBus } from '../events/event-bus';
-import { assertProcessable, permanentReason } from '../events/permanent-event.error';
+import { AppConfig } from '../../config/app-config';
+import { EventBus } from '../../events/event-bus';
+import { assertProcessable, permanentReason } from '../../events/permanent-event.error';
 import { InboxRepository } from './inbox.repository';
-import { InboxWriter, StoredEvent } from './inbox-writer.service';
+import { InboxWriter } from './inbox-writer.service';
+import type { StoredEvent } from './stored-event';
 
 const MAX_CONCURRENT = 16;
 /**

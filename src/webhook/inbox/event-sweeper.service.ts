@@ -4,27 +4,12 @@ import {
   OnApplicationBootstrap,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
+import { AppConfig } from '../../config/app-config';
 import { EventProcessor } from './event-processor.service';
-import { InboxRepository, InboxRow } from './inbox.repository';
-import { PUBLISH_LEASE_MS, StoredEvent } from './inbox-writer.service';
-import { parseEvent } from './messenger-event.parser';
+import { InboxRepository } from './inbox.repository';
+import { PUBLISH_LEASE_MS, toStoredEvent } from './stored-event';
 
 const CLAIM_BATCH = 500;
-
-/**
- * Rebuilds the domain event from its stored row, exactly as the parser built it at intake, with
- * the key it is stored under (not hashed again).
- */
-export function toStoredEvent(row: InboxRow): StoredEvent {
-  const context = {
-    object: row.object,
-    pageId: row.pageId,
-    source: row.source,
-    entryTime: row.entryTime === null ? null : Number(row.entryTime),
-  };
-  return { id: row.id, event: parseEvent(row.payload, context, Date.now(), row.dedupeKey) };
-}
 
 /**
  * At start and then on an interval, claims events that were stored but not processed (the process

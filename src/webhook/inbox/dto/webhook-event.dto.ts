@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { ListQueryDto } from '../../common/pagination';
-import type { InboxStatus } from '../inbox.repository';
+import { ListQueryDto } from '../../../common/pagination';
+import type { InboxStatus } from '../stored-event';
 
 export const LISTED_STATUSES = ['pending', 'failed', 'dead', 'unknown'] as const;
 

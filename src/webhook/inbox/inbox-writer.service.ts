@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { isDatabaseUnavailable } from '../database/database-errors';
-import type { AnyMessengerEvent } from '../events/messenger-events';
-import { DeliveryToStore, InboxRepository } from './inbox.repository';
-
-/** How long a stored event is left to this process before the sweeper may take it. */
-export const PUBLISH_LEASE_MS = 30_000;
+import { isDatabaseUnavailable } from '../../database/database-errors';
+import { InboxRepository } from './inbox.repository';
+import { DeliveryToStore, PUBLISH_LEASE_MS, StoredEvent } from './stored-event';
 const MAX_BATCH_EVENTS = 5_000;
 /** Bodies are sent as one statement: keep it far below V8's and PostgreSQL's limits. */
 const MAX_BATCH_BYTES = 32 * 1024 * 1024;
-
-export interface StoredEvent {
-  id: string;
-  event: AnyMessengerEvent;
-}
 
 interface Waiting {
   delivery: DeliveryToStore;

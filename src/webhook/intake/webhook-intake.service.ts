@@ -1,11 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { AppError } from '../common/app-error';
-import { isJsonObject, stringField } from '../events/json-fields';
+import { AppError } from '../../common/app-error';
+import { isJsonObject, stringField } from '../../events/json-fields';
 import { jsonbSafe } from './delivery-body';
-import { EventProcessor } from './event-processor.service';
-import { InboxWriter, StoredEvent } from './inbox-writer.service';
-import type { DeliveryToStore } from './inbox.repository';
+import { EventProcessor } from '../inbox/event-processor.service';
+import { InboxWriter } from '../inbox/inbox-writer.service';
+import type { DeliveryToStore, StoredEvent } from '../inbox/stored-event';
 import {
   countDeliveryEvents,
   eachDeliveryEvent,

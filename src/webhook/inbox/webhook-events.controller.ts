@@ -6,18 +6,17 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { AppError } from '../common/app-error';
-import { CursorCodec, isRowId } from '../common/cursor';
-import { Page, toPage } from '../common/pagination';
+import { AppError } from '../../common/app-error';
+import { CursorCodec, isRowId } from '../../common/cursor';
+import { Page, toPage } from '../../common/pagination';
 import {
   ListWebhookEventsQuery,
   WebhookEventDto,
   WebhookEventPageDto,
 } from './dto/webhook-event.dto';
 import { EventProcessor } from './event-processor.service';
-import { InboxRepository, InboxRow } from './inbox.repository';
-import { PUBLISH_LEASE_MS } from './inbox-writer.service';
-import { toStoredEvent } from './event-sweeper.service';
+import { InboxRepository } from './inbox.repository';
+import { InboxRow, PUBLISH_LEASE_MS, toStoredEvent } from './stored-event';
 
 function toDto(row: InboxRow): WebhookEventDto {
   return {

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
-import { AppError } from '../common/app-error';
-import { jsonDepth, MAX_JSON_DEPTH, parseJson } from '../common/json';
+import { AppError } from '../../common/app-error';
+import { jsonDepth, MAX_JSON_DEPTH, parseJson } from '../../common/json';
 
 // One depth limit and measure for every JSON body the service parses.
 export { jsonDepth, MAX_JSON_DEPTH };

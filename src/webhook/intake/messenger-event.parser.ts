@@ -6,8 +6,8 @@
  * This file decides which kind an event is and whose it is (Page, customer, time); each event file
  * in events/ reads its own payload. Field names follow Meta's Messenger Platform reference.
  */
-import { dedupeKey } from '../events/event-key';
-import { occurredAtMs, plausibleEpochMs } from '../events/event-time';
+import { dedupeKey } from '../../events/event-key';
+import { occurredAtMs, plausibleEpochMs } from '../../events/event-time';
 import {
   Unreadable,
   idField,
@@ -15,7 +15,7 @@ import {
   objectField,
   ownField,
   stringField,
-} from '../events/json-fields';
+} from '../../events/json-fields';
 import {
   AccountLinkingEvent,
   AnyMessengerEvent,
@@ -57,7 +57,7 @@ import {
   readReferralData,
   readResponseFeedbackData,
   readTemplateStatusData,
-} from '../events/messenger-events';
+} from '../../events/messenger-events';
 
 /** Everything of an event but its data: where it came from, whose it is, when, and the raw object. */
 type Envelope = Omit<MessengerEventInit<never>, 'data'>;

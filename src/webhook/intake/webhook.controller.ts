@@ -8,8 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { AppError } from '../common/app-error';
-import { AppConfig } from '../config/app-config';
+import { AppError } from '../../common/app-error';
+import { AppConfig } from '../../config/app-config';
 
 const sameSecret = (a: string, b: string): boolean =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
