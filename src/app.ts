@@ -6,12 +6,12 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import type { Environment } from './config/environment';
 import { answerClientError } from './common/client-error';
+import { OPENAPI_CONTRIBUTOR, OpenApiContributor } from './common/openapi-contributor';
 import { parseJson } from './common/json';
 import { applyHttpTimeouts } from './common/http-timeouts';
 import { RouteAuthentication } from './common/route-auth';
 import { createValidationPipe } from './common/validation.pipe';
 import { documentDatabaseUnavailable } from './database/database-unavailable.openapi';
-import { documentWebhookDelivery } from './webhook/intake/webhook-delivery.route';
 
 /** The body limit of every route but the webhook. */
 const API_BODY_LIMIT = 1024 * 1024;
@@ -75,7 +75,11 @@ export async function createApp(parsed?: Environment): Promise<NestFastifyApplic
       .addBearerAuth()
       .build(),
   );
-  documentWebhookDelivery(document);
+  const contributors = app.get<OpenApiContributor>(OPENAPI_CONTRIBUTOR, {
+    strict: false,
+    each: true,
+  });
+  for (const contributor of contributors) contributor.describe(document);
   documentDatabaseUnavailable(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();

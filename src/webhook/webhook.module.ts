@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OPENAPI_CONTRIBUTOR } from '../common/openapi-contributor';
 import { EventProcessor } from './inbox/event-processor.service';
 import { EventSweeper } from './inbox/event-sweeper.service';
 import { InboxRepository } from './inbox/inbox.repository';
@@ -17,7 +18,7 @@ import { WebhookDeliveryRoute } from './intake/webhook-delivery.route';
     EventSweeper,
     WebhookIntake,
     WebhookDeliveryRoute,
+    { provide: OPENAPI_CONTRIBUTOR, useExisting: WebhookDeliveryRoute },
   ],
-  exports: [EventProcessor, EventSweeper],
 })
 export class WebhookModule {}

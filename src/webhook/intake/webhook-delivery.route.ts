@@ -4,6 +4,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../common/app-error';
+import type { OpenApiContributor } from '../../common/openapi-contributor';
 import { AppConfig } from '../../config/app-config';
 import { DATABASE_UNAVAILABLE_RESPONSE } from '../../database/database-unavailable.openapi';
 import { parseDeliveryBody } from './delivery-body';
@@ -24,7 +25,7 @@ export const WEBHOOK_BODY_LIMIT = 16 * 1024 * 1024;
  * one error shape of every route.
  */
 @Injectable()
-export class WebhookDeliveryRoute implements OnModuleInit {
+export class WebhookDeliveryRoute implements OnModuleInit, OpenApiContributor {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly config: AppConfig,
@@ -35,6 +36,11 @@ export class WebhookDeliveryRoute implements OnModuleInit {
 
   /** The body bytes held before their signature is checked, across all requests. */
   readonly unverified: UnverifiedBodies;
+
+  /** Adds this route to the OpenAPI document, beside the controllers' routes. */
+  describe(document: OpenAPIObject): void {
+    documentWebhookDelivery(document);
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -178,7 +184,7 @@ const busy = (): AppError =>
   );
 
 /** The route's OpenAPI description, added to the document beside the controllers' routes. */
-export function documentWebhookDelivery(document: OpenAPIObject): void {
+function documentWebhookDelivery(document: OpenAPIObject): void {
   document.paths[WEBHOOK_PATH] = {
     ...document.paths[WEBHOOK_PATH],
     post: {
