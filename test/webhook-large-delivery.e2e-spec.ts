@@ -24,7 +24,9 @@ async function storedCount(t: TestApp, prefix: string): Promise<number> {
 /**
  * How long /health may take while a large delivery is in flight. On PostgreSQL the intake gives
  * the event loop back between slices of events and the database works in its own process: well
- * under a second. The embedded database (PGlite) executes on this process's own thread and takes
+ * under a second when the machine is quiet (BENCHMARKS.md has the figures); the bound is 3 s so a
+ * loaded CI machine does not fail it (1.07 s was seen once), while the quadratic intake held /health
+ * for 41 s. The embedded database (PGlite) executes on this process's own thread and takes
  * one connection at a time, so the single statement that stores 30,000 events holds the process
  * and /health's database check for some seconds (the check then answers 503 at its timeout); the
  * bound there only catches costs that grow faster than the delivery (the quadratic intake held
@@ -33,7 +35,7 @@ async function storedCount(t: TestApp, prefix: string): Promise<number> {
 const healthBound = (t: TestApp): { ms: number; statuses: number[] } =>
   t.storage.database === null
     ? { ms: 15_000, statuses: [200, 503] }
-    : { ms: 1_000, statuses: [200] };
+    : { ms: 3_000, statuses: [200] };
 
 /** Polls /health while `work` runs; resolves with the slowest answer's time in ms. */
 async function slowestHealthDuring(t: TestApp, work: Promise<unknown>): Promise<number> {
