@@ -97,14 +97,14 @@ function deliveryBody(stream, count) {
 
 /** Inbox rows for `count` events, parsed and keyed exactly as the intake does. */
 function inboxRows(stream, count) {
-  const { parseDelivery, dedupeKey } = require(
+  const { parseDelivery } = require(
     join(ROOT, 'dist', 'webhook', 'intake', 'messenger-event.parser'),
   );
   const events = parseDelivery(JSON.parse(deliveryBody(stream, count)));
   return {
     count: events.length,
     values: [
-      events.map((e) => dedupeKey(e)),
+      events.map((e) => e.key),
       events.map((e) => e.kind),
       events.map((e) => e.context.pageId),
       events.map((e) => e.userId),
