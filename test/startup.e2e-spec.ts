@@ -1,68 +1,23 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFreshDatabase, FreshDatabase } from './fresh-database';
+import {
+  buildOnce,
+  freePort,
+  ServiceProcess,
+  startService,
+  stopService,
+  waitForHealth,
+} from './service-process';
 import { sign } from './test-app';
 
-/** The compiled service, started as a user or the container starts it (`node dist/main.js`). */
-const ROOT = join(__dirname, '..');
-const MAIN = join(ROOT, 'dist', 'main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function waitForHealth(port: number, started: Started): Promise<Response> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      if (res.status === 200) return res;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || started.child.exitCode !== null) {
-      throw new Error(`service did not become healthy:\n${started.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-async function stop(started: Started): Promise<number | null> {
-  started.child.kill('SIGTERM');
-  return started.exited;
-}
+/** The service as a user starts it, its start-up lines at `info`. */
+const start = (env: Record<string, string>): ServiceProcess =>
+  startService({ LOG_LEVEL: 'info', ...env });
 
 describe('the compiled service', () => {
-  beforeAll(() => {
-    if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  });
+  beforeAll(buildOnce);
 
   it('refuses to start in production without API_TOKEN, in one line naming it', async () => {
     const started = start({
@@ -108,7 +63,7 @@ describe('the compiled service', () => {
           headers: { authorization: 'Bearer wrong-token' },
         });
       } finally {
-        expect(await stop(started)).toBe(0);
+        expect(await stopService(started)).toBe(0);
       }
       expect(started.output()).toContain('applied migration');
       expect(started.output()).not.toMatch(/prod-(app-secret|verify-token|api-token)-value/);
@@ -178,7 +133,7 @@ describe('the compiled service', () => {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       } finally {
-        expect(await stop(first)).toBe(0);
+        expect(await stopService(first)).toBe(0);
       }
       for (const value of Object.values(secrets)) expect(first.output()).not.toContain(value);
 
@@ -201,7 +156,7 @@ describe('the compiled service', () => {
         >;
         expect(again).toEqual(secrets);
       } finally {
-        expect(await stop(second)).toBe(0);
+        expect(await stopService(second)).toBe(0);
       }
       expect(second.output()).not.toContain('applied migration');
     });
