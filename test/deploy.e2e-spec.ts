@@ -13,32 +13,13 @@ import {
   stopService,
   waitForHealth,
 } from './service-process';
+import { delivery, textMessage } from './messenger-factories';
 import { sign } from './test-app';
 
 /** Every character a URL gives a meaning to, and the escape character itself. */
 const HOSTILE_PASSWORD = 'p@ss/w#rd:%41?x';
 const API_TOKEN = 'deploy-api-token-0123456789';
 const APP_SECRET = 'deploy-app-secret';
-
-function messageDelivery(mid: string): string {
-  return JSON.stringify({
-    object: 'page',
-    entry: [
-      {
-        id: 'PAGE_DEPLOY',
-        time: 1700000000000,
-        messaging: [
-          {
-            sender: { id: 'PSID_DEPLOY' },
-            recipient: { id: 'PAGE_DEPLOY' },
-            timestamp: 1700000000000,
-            message: { mid, text: 'hello' },
-          },
-        ],
-      },
-    ],
-  });
-}
 
 /**
  * Delivers one signed message and, unless `acknowledgedOnly`, waits until the API shows it
@@ -51,7 +32,7 @@ async function deliverAndRead(
   mid: string,
   acknowledgedOnly = false,
 ): Promise<void> {
-  const body = messageDelivery(mid);
+  const body = JSON.stringify(delivery([textMessage(mid, 'hello')]));
   const ack = await fetch(`http://127.0.0.1:${port}/webhook`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, secret) },
