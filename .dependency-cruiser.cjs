@@ -4,7 +4,7 @@
  * know no feature, the webhook is wired in by the application module only, and nothing in src/
  * depends on itself in a circle.
  */
-const FEATURES = '(webhook|conversations|reactions|response-feedback|surveys|health)';
+const FEATURES = '(webhook|conversations|reactions|response-feedback|surveys|health|outbound)';
 const SHARED = '^src/(events|common|database|config)/';
 /** Unit specs may drive a feature's parser or processor to build their input: runtime code only. */
 const SPEC = '[.]spec[.]ts$';

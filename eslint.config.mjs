@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'coverage/**', '*.js', '*.mjs', '*.cjs', 'scripts/**/*.js', 'prisma.config.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', 'src/generated/**', 'coverage/**', '*.js', '*.mjs', '*.cjs', 'scripts/**/*.js', 'scripts/**/*.mjs', 'vendor/**', 'prisma.config.ts'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -41,5 +41,16 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.rules,
       '@typescript-eslint/no-require-imports': 'off',
     },
+  },
+  // The dashboard: plain ES modules the browser runs as they are (no build step, no types).
+  {
+    files: ['src/dashboard/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: globals.browser,
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules },
   },
 );

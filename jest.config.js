@@ -11,11 +11,7 @@ const transform = {
       module: { type: 'commonjs' },
     },
   ],
-  // content-disposition 3 (under @fastify/static, for Swagger UI) is ESM-only; Node loads it with
-  // require(esm), Jest does not, so it is compiled like our own code.
-  '^.+/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
 };
-const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -27,7 +23,6 @@ module.exports = {
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.spec.ts'],
       transform,
-      transformIgnorePatterns,
     },
     {
       displayName: 'e2e',
@@ -35,7 +30,6 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
       transform,
-      transformIgnorePatterns,
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
     },

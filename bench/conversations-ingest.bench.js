@@ -14,7 +14,12 @@
 // 3. End to end: the same mix POSTed as signed deliveries of 50 events at BENCH_POST_RATE
 //    events/s, so the intake (parse, hash, durable store) shares the process and the database.
 //
+// BENCH_RULES=N (default 0) first creates N enabled survey rules on every Page, of each trigger in
+// turn (conversation_idle, postback on the mix's MENU payload, thread_released), so that the
+// handlers evaluate them on the processing path: `node bench/rules-overhead.bench.js` compares.
+//
 // Real PostgreSQL at 127.0.0.1:5432, a database of its own, dropped at the end.
+const { createServer } = require('node:http');
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { ROOT, freshDatabase, startServer, sign } = require('./lib');
@@ -25,6 +30,8 @@ const DURATION = Number(process.env.BENCH_DURATION || 20);
 const DRAIN = Number(process.env.BENCH_DRAIN || 60000);
 const POST_RATE = Number(process.env.BENCH_POST_RATE || 2000);
 const POST_DURATION = Number(process.env.BENCH_POST_DURATION || 10);
+const RULES = Number(process.env.BENCH_RULES || 0);
+const API_TOKEN = 'bench-api-token-0123456789';
 const PER_DELIVERY = 50;
 const USERS = 5000;
 const PAGES = ['710000000000001', '710000000000002', '710000000000003'];
@@ -260,8 +267,55 @@ async function endToEnd(app, db) {
   return { offeredPerSec: Math.round(offered / POST_DURATION), notAcknowledged: failed, ...result };
 }
 
+/** A Graph API on loopback that accepts every send, for the surveys the rules send. */
+async function fakeGraph() {
+  let sent = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      sent++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ recipient_id: '1', message_id: `m_bench_graph_${sent}` }));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    sent: () => sent,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Enabled rules of each trigger in turn, on every Page (their sends go to no Graph API). */
+async function createRules(app) {
+  const triggers = [
+    { type: 'conversation_idle', idleMinutes: 30 },
+    { type: 'postback', payload: 'MENU' },
+    { type: 'thread_released' },
+  ];
+  for (let i = 0; i < RULES; i++) {
+    const res = await fetch(`${app.base}/api/survey-rules`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: `bench rule ${i}`,
+        enabled: true,
+        pageIds: null,
+        trigger: triggers[i % triggers.length],
+        survey: { type: 'csat' },
+        throttle: { perCustomerDays: 7 },
+        sampleRate: 1,
+        quietHours: null,
+        useFeedbackTag: true,
+      }),
+    });
+    if (res.status !== 201) throw new Error(`rule ${i}: ${res.status} ${await res.text()}`);
+  }
+}
+
 async function main() {
   const database = await freshDatabase('bench_conversations_ingest');
+  const graph = await fakeGraph();
   const app = await startServer(
     join(ROOT, 'dist', 'main.js'),
     {
@@ -269,7 +323,10 @@ async function main() {
       DATABASE_URL: database.url,
       MESSENGER_APP_SECRET: SECRET,
       MESSENGER_VERIFY_TOKEN: 'bench',
-      API_TOKEN: 'bench-api-token-0123456789',
+      API_TOKEN,
+      PRIVACY_POLICY_URL: 'https://shop.example.com/privacy',
+      GRAPH_API_URL: graph.url,
+      MESSENGER_PAGE_ACCESS_TOKEN: 'bench-page-token',
       WEBHOOK_SWEEP_INTERVAL_MS: '50',
     },
     '/health',
@@ -278,6 +335,10 @@ async function main() {
   const db = new Client({ connectionString: database.url });
   await db.connect();
   try {
+    if (RULES > 0) {
+      await createRules(app);
+      console.log(`${RULES} enabled survey rules`);
+    }
     if (DURATION > 0) {
       console.log(`1. inbox load: ${RATE} events/s stored pending for ${DURATION} s`);
       console.table([await inboxLoad(db)]);
@@ -300,9 +361,17 @@ async function main() {
     );
     console.log('stored in the end:');
     console.table(rows);
+    if (RULES > 0) {
+      const decisions = await db.query(
+        'SELECT outcome, count(*)::int AS n FROM survey_decisions GROUP BY outcome ORDER BY outcome',
+      );
+      console.log(`rules' decisions (${graph.sent()} sends to the Graph API):`);
+      console.table(decisions.rows);
+    }
   } finally {
     await db.end();
     await app.stop();
+    await graph.close();
     await database.drop();
   }
 }

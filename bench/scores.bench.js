@@ -26,11 +26,19 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 const AT = `$3::timestamptz - interval '365 days' * (1 - (i - $4)::float8 / ($5 - $4 + 1)) - random() * interval '1 minute'`;
 
-/** Answers $1..$2: a third of each type, 1 % out of range, 10 % with a comment. */
+/** The survey of row i (deterministic, so that answer i can name the survey it answered). */
+const SURVEY_ID = `md5('survey ' || i)::uuid`;
+
+/**
+ * Answers $1..$2: a third of each type, 1 % out of range, 10 % with a comment. Answer i answered
+ * survey i when that survey is `responded` (as the write path links them), else none.
+ */
 const ANSWERS = `
-  INSERT INTO survey_answers (event_id, page_id, user_id, question_id, type, payload, score, valid,
-                              follow_up_text, submitted_at)
-  SELECT lpad(to_hex(i), 64, '0'), page_id, user_id, type, type, score::text, score, valid,
+  INSERT INTO survey_answers (event_id, survey_id, page_id, user_id, question_id, type, payload, score,
+                              valid, follow_up_text, submitted_at)
+  SELECT lpad(to_hex(i), 64, '0'),
+         CASE WHEN valid AND i % 50 <> 0 AND i % 5 < 3 THEN ${SURVEY_ID} END,
+         page_id, user_id, type, type, score::text, score, valid,
          CASE WHEN i % 10 = 0 THEN 'comment ' || i END, at
   FROM (
     SELECT i, (1000000001 + i % 10)::text AS page_id,
@@ -44,14 +52,20 @@ const ANSWERS = `
     FROM generate_series($1::int, $2::int) AS g(i)
   ) answers`;
 
-/** As many surveys ($1..$2): 60 % responded, 2 % failed, the rest expired (or still open on the last day). */
+/**
+ * As many surveys ($1..$2): 60 % responded, 2 % failed, the rest expired (or still open on the last
+ * day). Who handled the conversation before each: one of three apps, or nobody known (a quarter);
+ * a third sent by one of 5 automation rules, the rest by hand.
+ */
 const SURVEYS = `
-  INSERT INTO surveys (page_id, recipient_id, type, question_id, status, message_id, messaging_type,
-                       request, sent_at, expires_at, responded_at)
-  SELECT page_id, user_id, type, type,
+  INSERT INTO surveys (id, page_id, recipient_id, type, question_id, status, message_id, messaging_type,
+                       request, sent_at, expires_at, responded_at, responder_app_id, rule_id)
+  SELECT ${SURVEY_ID}, page_id, user_id, type, type,
          (CASE WHEN status = 'expired' AND at + interval '1 day' > $3::timestamptz THEN 'sent' ELSE status END)::"SurveyStatus",
          CASE WHEN status <> 'failed' THEN 'm_' || i END, 'RESPONSE', '{}'::jsonb,
-         at, at + interval '1 day', CASE WHEN status = 'responded' THEN at + interval '1 hour' END
+         at, at + interval '1 day', CASE WHEN status = 'responded' THEN at + interval '1 hour' END,
+         (ARRAY[NULL, '263902037430900', '1217981644879628', '516340188508214'])[1 + i % 4],
+         CASE WHEN i % 3 = 0 THEN 'rule_' || (i % 5) END
   FROM (
     SELECT i, (1000000001 + i % 10)::text AS page_id,
            (100000000 + (i::bigint * 7919) % 5000000)::text AS user_id,
@@ -61,12 +75,21 @@ const SURVEYS = `
     FROM generate_series($1::int, $2::int) AS g(i)
   ) surveys`;
 
-/** The rollups, as the write path maintains them (valid answers only; surveys by day sent). */
+/**
+ * The rollups, as the write path maintains them (valid answers only; surveys by day sent):
+ * score_daily_origin with the write path's GROUP BY (the migration's backfill, with the responder
+ * and rule of the survey answered instead of its '' for answers older than those columns).
+ */
 const ROLLUPS = [
-  'TRUNCATE score_daily, survey_daily',
+  'TRUNCATE score_daily, survey_daily, score_daily_origin',
   `INSERT INTO score_daily (page_id, question_id, type, day, score, count)
    SELECT page_id, question_id, type, (submitted_at AT TIME ZONE 'UTC')::date, score, count(*)
    FROM survey_answers WHERE valid GROUP BY 1, 2, 3, 4, 5`,
+  `INSERT INTO score_daily_origin (page_id, question_id, type, day, responder, rule, score, count)
+   SELECT a.page_id, a.question_id, a.type, (a.submitted_at AT TIME ZONE 'UTC')::date,
+          coalesce(s.responder_app_id, ''), coalesce(s.rule_id, ''), a.score, count(*)::int
+   FROM survey_answers a LEFT JOIN surveys s ON s.id = a.survey_id
+   WHERE a.valid GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   `INSERT INTO survey_daily (page_id, question_id, type, day, sent, responded, expired, failed)
    SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date,
           count(*) FILTER (WHERE status <> 'failed'), count(*) FILTER (WHERE status = 'responded'),
@@ -86,22 +109,32 @@ async function load(db, from, to, now) {
   );
   await db.query('SET synchronous_commit = off');
   await db.query("SET maintenance_work_mem = '512MB'");
+  await db.query("SET work_mem = '256MB'"); // the rollups' joins and GROUP BYs in memory
   for (const { indexname } of indexes) await db.query(`DROP INDEX "${indexname}"`);
   await db.query('SELECT setseed($1)', [from / (to + 1)]);
   const chunk = 1_000_000;
   for (let lo = from; lo <= to; lo += chunk) {
     const hi = Math.min(to, lo + chunk - 1);
-    await db.query(ANSWERS, [lo, hi, now, from, to]);
+    // Surveys first: answers name them (foreign key).
     await db.query(SURVEYS, [lo, hi, now, from, to]);
+    await db.query(ANSWERS, [lo, hi, now, from, to]);
     process.stdout.write(`  loaded ${hi.toLocaleString('en')} answers and surveys\r`);
   }
   process.stdout.write('\n');
   for (const { indexdef } of indexes) await db.query(indexdef);
+  // Statistics first: without them the planner sorts the rollups' GROUP BY instead of hashing.
+  await db.query('ANALYZE survey_answers');
+  await db.query('ANALYZE surveys');
+  // One transaction: TRUNCATE holds the rollups until the commit, so that the running service
+  // (its expiry job counts into survey_daily) cannot write a row in between.
+  await db.query('BEGIN');
   for (const sql of ROLLUPS) await db.query(sql);
+  await db.query('COMMIT');
   await db.query('VACUUM ANALYZE survey_answers');
   await db.query('VACUUM ANALYZE surveys');
   await db.query('ANALYZE score_daily');
   await db.query('ANALYZE survey_daily');
+  await db.query('ANALYZE score_daily_origin');
 }
 
 // -------------------------------------------------------------------------------- measurements
@@ -156,9 +189,66 @@ function scenarios(now) {
            GROUP BY 1, 2`,
     values: page ? [from, to, page] : [from, to],
   });
+  const compareSql = (page, from, to) => ({
+    // Both periods in one scan: [from - (to - from), from) and [from, to).
+    text: `SELECT submitted_at >= $2 AS current, type, score, count(*) FROM survey_answers
+           WHERE page_id = $1 AND valid AND submitted_at >= $2::timestamptz - ($3::timestamptz - $2::timestamptz)
+             AND submitted_at < $3
+           GROUP BY 1, 2, 3`,
+    values: [page, from, to],
+  });
+  const breakdownSql = (key, page, from, to) => ({
+    text: `SELECT ${key} AS key, a.score, count(*) FROM survey_answers a LEFT JOIN surveys s ON s.id = a.survey_id
+           WHERE a.type = 'csat' AND a.valid AND a.submitted_at >= $1 AND a.submitted_at < $2
+             ${page ? 'AND a.page_id = $3' : ''}
+           GROUP BY 1, 2`,
+    values: page ? [from, to, page] : [from, to],
+  });
   const dayFrom90 = Date.parse(isoDay(from90));
   const dayTo = Date.parse(isoDay(now));
   return [
+    {
+      name: 'GET /api/scores?compare=previous, one Page, last 90 days and the 90 before',
+      paths: PAGES.map(
+        (p) => `/api/scores?pageId=${p}&compare=previous&from=${iso(from90)}&to=${iso(now)}`,
+      ),
+      sql: PAGES.map((p) => compareSql(p, iso(from90), iso(now))),
+      target: 20,
+    },
+    {
+      name: 'GET /api/scores?compare=previous, all Pages, default (last 30 days and the 30 before)',
+      paths: ['/api/scores?compare=previous'],
+      sql: [
+        {
+          text: `SELECT submitted_at >= $1 AS current, type, score, count(*) FROM survey_answers
+                 WHERE valid AND submitted_at >= $1::timestamptz - interval '30 days' AND submitted_at < $2
+                 GROUP BY 1, 2, 3`,
+          values: [iso(now - 30 * DAY), iso(now)],
+        },
+      ],
+      target: 20,
+    },
+    {
+      name: 'GET /api/scores/breakdown?by=responder&type=csat, all Pages, last 90 days',
+      paths: [`/api/scores/breakdown?by=responder&type=csat&from=${iso(from90)}&to=${iso(now)}`],
+      sql: [breakdownSql("coalesce(s.responder_app_id, '')", null, iso(from90), iso(now))],
+      target: 20,
+    },
+    {
+      name: 'GET /api/scores/breakdown?by=rule&type=csat, one Page, last 90 days',
+      paths: PAGES.map(
+        (p) =>
+          `/api/scores/breakdown?by=rule&type=csat&pageId=${p}&from=${iso(from90)}&to=${iso(now)}`,
+      ),
+      sql: PAGES.map((p) => breakdownSql("coalesce(s.rule_id, '')", p, iso(from90), iso(now))),
+      target: 20,
+    },
+    {
+      name: 'GET /api/scores/breakdown?by=page&type=csat, all Pages, last 90 days',
+      paths: [`/api/scores/breakdown?by=page&type=csat&from=${iso(from90)}&to=${iso(now)}`],
+      sql: [breakdownSql('a.page_id', null, iso(from90), iso(now))],
+      target: 20,
+    },
     {
       name: 'GET /api/scores, one Page, last 90 days (partial first and last day)',
       paths: PAGES.map((p) => `/api/scores?pageId=${p}&from=${iso(from90)}&to=${iso(now)}`),
@@ -214,6 +304,24 @@ async function checkAgreement(base, db, now) {
     [page, from, to],
   );
   if (api.surveys.sent !== surveys[0].sent) throw new Error('survey counts disagree');
+  // The breakdown by responder (from score_daily_origin) against the raw answers and their surveys.
+  const breakdown = await (
+    await fetch(`${base}/api/scores/breakdown?by=responder&type=csat&from=${from}&to=${to}`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    })
+  ).json();
+  const { rows: byResponder } = await db.query(
+    `SELECT coalesce(s.responder_app_id, 'unknown') AS key, count(*)::int AS n
+     FROM survey_answers a LEFT JOIN surveys s ON s.id = a.survey_id
+     WHERE a.type = 'csat' AND a.valid AND a.submitted_at >= $1 AND a.submitted_at < $2 GROUP BY 1`,
+    [from, to],
+  );
+  if (byResponder.length !== breakdown.items.length) throw new Error('breakdown keys disagree');
+  for (const { key, n } of byResponder) {
+    const item = breakdown.items.find((x) => x.key === key);
+    if (item?.responses !== n)
+      throw new Error(`breakdown ${key}: API ${item?.responses} ≠ SQL ${n}`);
+  }
   return rows.reduce((sum, row) => sum + row.n, 0);
 }
 
@@ -314,7 +422,12 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// The dashboard's benchmark loads the same answers (bench/dashboard.bench.js).
+module.exports = { load };
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

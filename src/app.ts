@@ -5,11 +5,16 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import type { Environment } from './config/environment';
+import type { Clock } from './common/clock';
 import { answerClientError } from './common/client-error';
 import { OPENAPI_CONTRIBUTOR, OpenApiContributor } from './common/openapi-contributor';
 import { parseJson } from './common/json';
+import { applyOpenApiConventions } from './common/openapi-conventions';
+import { ApplicationLogger } from './common/logging';
 import { applyHttpTimeouts } from './common/http-timeouts';
-import { RouteAuthentication } from './common/route-auth';
+import { RouteAuthentication, SESSION_COOKIE } from './common/route-auth';
+import { serveDashboard } from './dashboard/dashboard-static';
+import { SessionStore } from './dashboard/session.store';
 import { createValidationPipe } from './common/validation.pipe';
 import { documentDatabaseUnavailable } from './database/database-unavailable.openapi';
 
@@ -20,9 +25,13 @@ export const MAX_PARAM_LENGTH = 1024;
 
 /**
  * Builds the application (not yet listening): main.ts, the end-to-end tests and the benchmarks
- * share it. main.ts passes the environment it has validated; without it, it is read here.
+ * share it. main.ts passes the environment it has validated; without it, it is read here. A test
+ * may pass `clock` to drive time (test/test-app.ts).
  */
-export async function createApp(parsed?: Environment): Promise<NestFastifyApplication> {
+export async function createApp(
+  parsed?: Environment,
+  options: { clock?: Clock } = {},
+): Promise<NestFastifyApplication> {
   const auth = new RouteAuthentication();
   const adapter = new FastifyAdapter({
     bodyLimit: API_BODY_LIMIT,
@@ -51,16 +60,17 @@ export async function createApp(parsed?: Environment): Promise<NestFastifyApplic
   );
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.register(parsed),
+    AppModule.register(parsed, options.clock),
     adapter,
     {
       bufferLogs: true,
       bodyParser: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new ApplicationLogger(app.get(Logger)));
   const config = app.get(AppConfig);
-  auth.configure(config);
+  auth.configure(config, app.get(SessionStore));
+  await serveDashboard(fastify);
   applyHttpTimeouts(fastify.server, config);
   app.useGlobalPipes(createValidationPipe());
 
@@ -73,6 +83,11 @@ export async function createApp(parsed?: Environment): Promise<NestFastifyApplic
       )
       .setVersion('1.0')
       .addBearerAuth()
+      .addCookieAuth(
+        SESSION_COOKIE,
+        { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        'session',
+      )
       .build(),
   );
   const contributors = app.get<OpenApiContributor>(OPENAPI_CONTRIBUTOR, {
@@ -81,6 +96,7 @@ export async function createApp(parsed?: Environment): Promise<NestFastifyApplic
   });
   for (const contributor of contributors) contributor.describe(document);
   documentDatabaseUnavailable(document);
+  applyOpenApiConventions(document, auth);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   await fastify.ready();

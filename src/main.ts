@@ -1,9 +1,14 @@
+// First: OpenTelemetry patches http, fastify and pg as they load (nothing loads when tracing is off).
+import { startTracing, stopTracing } from './telemetry/tracing';
+startTracing();
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { createApp } from './app';
 import { AppConfig } from './config/app-config';
+import { readEnvFile } from './config/env-file';
 import { ConfigurationError, Environment, parseEnvironment } from './config/environment';
+import { startLine } from './config/start-line';
 import { checkDatabase } from './database/database-check';
 import { DataDirInUseError, lockDataDir } from './database/data-dir-lock';
 
@@ -13,6 +18,7 @@ import { DataDirInUseError, lockDataDir } from './database/data-dir-lock';
  * Returns the validated environment, which the application then uses rather than read it again.
  */
 async function preflight(): Promise<Environment> {
+  await readEnvFile();
   try {
     const env = parseEnvironment(process.env);
     // Before the install secrets are generated in DATA_DIR: they belong to the lock's owner too.
@@ -41,16 +47,19 @@ async function bootstrap(): Promise<void> {
       if (stopping) process.exit(1);
       stopping = true;
       logger.log(`${signal}: shutting down`);
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${String(error)}`);
-          process.exit(1);
-        },
-      );
+      app
+        .close()
+        .then(() => stopTracing())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error(`shutdown failed: ${String(error)}`);
+            process.exit(1);
+          },
+        );
     });
   }
-  logger.log(`listening on http://${config.host}:${config.port} (OpenAPI at /docs)`);
+  logger.log(startLine(config));
   const generated = config.generatedSecrets;
   if (generated) {
     logger.warn(

@@ -57,6 +57,7 @@ function fillPattern(url: string): string {
       // A parameter named nowhere above gets an id-like value: the token is checked before any
       // handler looks at it.
       .replace(/:(\w+)/g, (_match, name: string) => PARAMS[name] ?? '1000000000000002')
+      .replace(/^\/assets\/\*$/, '/assets/app.js')
       .replace(/\*$/, 'swagger-ui.css')
   );
 }
@@ -201,8 +202,42 @@ describe('authentication on the matched route', () => {
     expect([...statuses]).toEqual([401]);
   });
 
+  it('takes a live session cookie as it takes the bearer on every private route, and refuses an ended one', async () => {
+    const login = await fetch(`${t.baseUrl}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: API_TOKEN }),
+    });
+    const cookie = /^(mf_session=[^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1] ?? '';
+    expect(cookie).not.toBe('');
+    const origin = t.baseUrl;
+    // The logout last: it ends the session the walk uses.
+    const walk = routes
+      .filter((one) => !isPublic(one))
+      .sort((a, b) => Number(a.url === '/api/session') - Number(b.url === '/api/session'));
+    const refused: string[] = [];
+    for (const route of walk) {
+      const res = await rawRequest(t.baseUrl, route.method, fillPattern(route.url), {
+        cookie,
+        origin,
+      });
+      if (res.status === 401 || res.status === 403) refused.push(`${route.method} ${route.url}`);
+    }
+    expect(refused).toEqual([]);
+    expect(fake.requests).toEqual([]);
+    const statuses = new Set<number>();
+    for (const route of walk) {
+      const res = await rawRequest(t.baseUrl, route.method, fillPattern(route.url), {
+        cookie,
+        origin,
+      });
+      statuses.add(res.status);
+    }
+    expect([...statuses]).toEqual([401]);
+  });
+
   it('answers an unknown path 401 without the token and 404 with it', async () => {
-    for (const path of ['/nope', '/api/nope', '/api', '/', '/webhook/x', '/health/']) {
+    for (const path of ['/nope', '/api/nope', '/api', '/index.html', '/webhook/x', '/health/']) {
       const anonymous = await rawRequest(t.baseUrl, 'GET', path);
       expect({ path, status: anonymous.status, body: JSON.parse(anonymous.body) }).toEqual({
         path,
@@ -224,6 +259,17 @@ describe('authentication on the matched route', () => {
     const challenge = `/webhook?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=42`;
     const delivery = JSON.stringify({ object: 'page', entry: [] });
     for (const route of routes.filter((one) => isPublic(one))) {
+      if (route.method === 'POST' && route.url === '/api/session') {
+        const login = await rawRequest(
+          t.baseUrl,
+          'POST',
+          route.url,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ token: API_TOKEN }),
+        );
+        expect({ route, status: login.status }).toEqual({ route, status: 204 });
+        continue;
+      }
       const res =
         route.method === 'POST'
           ? await rawRequest(

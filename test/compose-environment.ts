@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { ROOT } from './service-process';
 
 /**
- * The environment `docker-compose config` gives the `app` service, given only `vars` (no `.env`,
+ * The environment `docker-compose config` gives `service` (`intake` or `worker`), given only `vars` (no `.env`,
  * nothing from the test's own environment). Debian's docker-compose (v1) prints YAML only, so the
  * `environment` mapping is read by the small parser below.
  */
-export function composeAppEnvironment(vars: Record<string, string>): Record<string, string> {
+export function composeServiceEnvironment(
+  service: 'intake' | 'worker',
+  vars: Record<string, string>,
+): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'mf-compose-'));
   try {
     // An empty env file, so a developer's .env beside docker-compose.yml changes nothing here.
@@ -20,7 +23,7 @@ export function composeAppEnvironment(vars: Record<string, string>): Record<stri
       ['--env-file', envFile, '-f', join(ROOT, 'docker-compose.yml'), 'config'],
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...vars }, encoding: 'utf8' },
     );
-    return parseServiceEnvironment(yaml, 'app');
+    return parseServiceEnvironment(yaml, service);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

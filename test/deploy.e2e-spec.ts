@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { composeAppEnvironment } from './compose-environment';
+import { composeServiceEnvironment } from './compose-environment';
 import { createFreshDatabase, FreshDatabase } from './fresh-database';
 import {
   buildOnce,
@@ -74,6 +74,29 @@ async function admin(url: string, sql: string): Promise<void> {
   }
 }
 
+/** The variables the README's configuration table lists (its first column). */
+function configurationVariables(): string[] {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const table = readme.slice(
+    readme.indexOf('## Configuration'),
+    readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1),
+  );
+  return [...table.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((match) => match[1]);
+}
+
+/** What compose sets itself (or from the secrets it requires) rather than passing through. */
+const SET_BY_COMPOSE: Record<string, true> = {
+  PORT: true,
+  HOST: true,
+  NODE_ENV: true,
+  DATABASE_URL: true,
+  DATABASE_PASSWORD: true,
+  PROCESS_ROLE: true,
+  API_TOKEN: true,
+  MESSENGER_APP_SECRET: true,
+  MESSENGER_VERIFY_TOKEN: true,
+};
+
 describe('the documented deployment', () => {
   beforeAll(buildOnce);
 
@@ -112,28 +135,23 @@ describe('the documented deployment', () => {
     });
 
     it('starts with exactly the environment compose gives it, every optional variable empty', async () => {
-      const composed = composeAppEnvironment({
+      const vars = {
         MESSENGER_APP_SECRET: APP_SECRET,
         MESSENGER_VERIFY_TOKEN: 'deploy-verify-token',
         API_TOKEN,
         POSTGRES_PASSWORD: HOSTILE_PASSWORD,
-      });
-      // Every variable of the configuration table goes through compose, unset ones as ''.
-      for (const name of [
-        'DATA_DIR',
-        'MIGRATE_ON_START',
-        'GRAPH_API_URL',
-        'GRAPH_API_VERSION',
-        'MESSENGER_PAGE_ACCESS_TOKEN',
-        'MESSENGER_PAGE_TOKENS',
-        'BUSINESS_NAME',
-        'PRIVACY_POLICY_URL',
-        'LOG_LEVEL',
-        'WEBHOOK_MAX_ATTEMPTS',
-        'WEBHOOK_RETRY_BASE_MS',
-        'WEBHOOK_SWEEP_INTERVAL_MS',
-      ]) {
-        expect(composed[name]).toBe('');
+      };
+      const composed = composeServiceEnvironment('intake', vars);
+      const composedWorker = composeServiceEnvironment('worker', vars);
+      // The two roles differ in their role only.
+      expect(composed.PROCESS_ROLE).toBe('intake');
+      expect(composedWorker).toEqual({ ...composed, PROCESS_ROLE: 'worker' });
+      // Every variable of the README's configuration table goes through compose, unset ones as
+      // '' (a variable added to the service but not to compose could not be set in production).
+      const optional = configurationVariables().filter((name) => !(name in SET_BY_COMPOSE));
+      expect(optional.length).toBeGreaterThan(30);
+      for (const name of optional) {
+        expect([name, composed[name]]).toEqual([name, '']);
       }
       expect(composed.NODE_ENV).toBe('production');
 
@@ -154,8 +172,20 @@ describe('the documented deployment', () => {
         PORT: String(port),
         HOST: '127.0.0.1',
       });
+      // A worker beside it handles what it stores, on a real server only (below).
+      const workerPort = await freePort();
+      const worker = db.concurrent
+        ? startService({
+            ...composedWorker,
+            DATABASE_URL: databaseUrl,
+            PORT: String(workerPort),
+            HOST: '127.0.0.1',
+          })
+        : null;
       let stopped: number | null = null;
+      let workerStopped: number | null = 0;
       try {
+        if (worker) await waitForHealth(workerPort, worker);
         const health = await waitForHealth(port, service);
         expect(await health.json()).toEqual({ status: 'ok', database: 'up' });
         // Read back on a real server only: an embedded test database serves one connection at a
@@ -178,9 +208,12 @@ describe('the documented deployment', () => {
       } finally {
         // Stopped whatever happened; asserted after, so a failure above is the one reported.
         stopped = await stopService(service);
+        if (worker) workerStopped = await stopService(worker);
       }
       expect(stopped).toBe(0);
+      expect(workerStopped).toBe(0);
       expect(service.output()).not.toContain(HOSTILE_PASSWORD);
+      expect(worker?.output() ?? '').not.toContain(HOSTILE_PASSWORD);
     });
   });
 

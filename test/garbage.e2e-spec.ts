@@ -213,6 +213,9 @@ describe('client garbage on every /api route', () => {
           code: 'INVALID_CURSOR',
         });
       }
+      // GET /api/pages is keyed by the Page id, a text: a cursor holding any digits is a position
+      // there (after Page "9223372036854775808"), not an id out of range.
+      if (operation.path === '/api/pages') continue;
       for (const cursor of BAD_ID_CURSORS) {
         expectClientError(await send(operation.method, url(operation, {}, `cursor=${cursor}`)));
       }

@@ -177,3 +177,51 @@ export function conversationFactory(options: {
     }),
   };
 }
+
+/** A customer taps a postback button with `payload`. */
+export function postbackDelivery(input: {
+  pageId: string;
+  userId: string;
+  payload: string;
+  mid: string;
+  timestamp?: number;
+}): unknown {
+  const timestamp = input.timestamp ?? Date.now();
+  return delivery(
+    [
+      {
+        sender: { id: input.userId },
+        recipient: { id: input.pageId },
+        timestamp,
+        postback: { title: 'Done', payload: input.payload, mid: input.mid },
+      },
+    ],
+    { pageId: input.pageId, time: timestamp },
+  );
+}
+
+/** An app passes thread control of a conversation (to the primary receiver: the agent is done). */
+export function passThreadControlDelivery(input: {
+  pageId: string;
+  userId: string;
+  newOwnerAppId?: string;
+  previousOwnerAppId?: string;
+  timestamp?: number;
+}): unknown {
+  const timestamp = input.timestamp ?? Date.now();
+  return delivery(
+    [
+      {
+        sender: { id: input.userId },
+        recipient: { id: input.pageId },
+        timestamp,
+        pass_thread_control: {
+          new_owner_app_id: input.newOwnerAppId ?? '263902037430900',
+          previous_owner_app_id: input.previousOwnerAppId ?? '1517776481860111',
+          metadata: 'agent done',
+        },
+      },
+    ],
+    { pageId: input.pageId, time: timestamp },
+  );
+}

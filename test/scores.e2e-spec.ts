@@ -389,12 +389,22 @@ describe('GET /api/scores', () => {
   });
 
   describe('comments', () => {
+    const comment = (a: Seeded) => ({
+      surveyId: null,
+      pageId: a.page,
+      userId: a.user,
+      type: a.type,
+      score: a.score,
+      text: a.text,
+      submittedAt: iso(a.at),
+    });
     const expectedComments = (keep: (a: Seeded) => boolean) =>
       seeded
         .filter((a) => a.valid && a.text !== null && keep(a))
         .sort((x, y) => y.at - x.at)
         .map((a) => ({
           surveyId: null,
+          pageId: a.page,
           userId: a.user,
           type: a.type,
           score: a.score,
@@ -425,6 +435,82 @@ describe('GET /api/scores', () => {
         items: expectedComments((a) => a.type === 'nps' && a.page === P1 && a.at >= from),
         nextCursor: null,
       });
+    });
+
+    /** Every page of a comments query, followed by its cursors. */
+    const allPages = async (path: string, limit: number) => {
+      const all: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await get(`${path}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+      return all;
+    };
+    /** The bottom of each scale is 0, its top 1: (score - min) / (max - min). */
+    const position = (a: Seeded) => {
+      const [min, max] = RANGES[a.type];
+      return (a.score - min) / (max - min);
+    };
+
+    it('lists lowest first relative to each scale, newest first among equals, page by page', async () => {
+      const expected = seeded
+        .filter((a) => a.valid && a.text !== null)
+        .sort((x, y) => position(x) - position(y) || y.at - x.at)
+        .map(comment);
+      expect(expected.length).toBeGreaterThan(10);
+      expect(await allPages('/api/scores/comments?order=lowest&to=2026-11-01', 3)).toEqual(expected);
+      const first = await get('/api/scores/comments?order=lowest&to=2026-11-01&limit=1');
+      expect(first.items).toEqual(expected.slice(0, 1));
+    });
+
+    it('filters by score band and by minScore / maxScore, in either order', async () => {
+      const bands = {
+        low: { csat: [1, 2], nps: [0, 6], ces: [1, 3] },
+        high: { csat: [4, 5], nps: [9, 10], ces: [5, 7] },
+      } as const;
+      for (const band of ['low', 'high'] as const) {
+        const inBand = (a: Seeded) =>
+          a.score >= bands[band][a.type][0] && a.score <= bands[band][a.type][1];
+        expect(await allPages(`/api/scores/comments?band=${band}&to=2026-11-01`, 2)).toEqual(
+          expectedComments(inBand),
+        );
+      }
+      const between = (a: Seeded) => a.type === 'nps' && a.score >= 3 && a.score <= 8;
+      expect(
+        await allPages('/api/scores/comments?type=nps&minScore=3&maxScore=8&order=lowest&to=2026-11-01', 2),
+      ).toEqual(
+        seeded
+          .filter((a) => a.valid && a.text !== null && between(a))
+          .sort((x, y) => x.score - y.score || y.at - x.at)
+          .map(comment),
+      );
+      expect(await allPages('/api/scores/comments?minScore=5&to=2026-11-01', 50)).toEqual(
+        expectedComments((a) => a.score >= 5),
+      );
+    });
+
+    it('refuses bad score filters, orders and a cursor of the other order', async () => {
+      const newest = await get('/api/scores/comments?limit=1');
+      expect(newest.nextCursor).not.toBeNull();
+      for (const [query, code] of [
+        ['minScore=6&maxScore=5', 'VALIDATION_FAILED'],
+        ['minScore=-1', 'VALIDATION_FAILED'],
+        ['maxScore=11', 'VALIDATION_FAILED'],
+        ['minScore=1.5', 'VALIDATION_FAILED'],
+        ['band=terrible', 'VALIDATION_FAILED'],
+        ['order=highest', 'VALIDATION_FAILED'],
+        [`order=lowest&cursor=${newest.nextCursor}`, 'INVALID_CURSOR'],
+      ]) {
+        const res = await t.api(`/api/scores/comments?${query}`);
+        expect({ query, status: res.status, code: (await readJson(res)).code }).toEqual({
+          query,
+          status: 400,
+          code,
+        });
+      }
     });
   });
 

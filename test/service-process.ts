@@ -28,10 +28,13 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `node dist/main.js` with exactly `env` (plus PATH): nothing leaks in from the test's. */
-export function startService(env: Record<string, string>): ServiceProcess {
+/**
+ * Starts `node dist/main.js` with exactly `env` (plus PATH): nothing leaks in from the test's. In
+ * `cwd` (default: the repository), whose `.env` the service reads.
+ */
+export function startService(env: Record<string, string>, cwd = ROOT): ServiceProcess {
   const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

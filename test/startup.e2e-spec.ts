@@ -1,10 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { stripVTControlCharacters } from 'node:util';
 import { join } from 'node:path';
 import { createFreshDatabase, FreshDatabase } from './fresh-database';
 import {
   buildOnce,
   freePort,
+  ROOT,
   ServiceProcess,
   startService,
   stopService,
@@ -159,6 +162,140 @@ describe('the compiled service', () => {
         expect(await stopService(second)).toBe(0);
       }
       expect(second.output()).not.toContain('applied migration');
+    });
+  });
+
+  describe('started by a person', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'mf-person-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads .env from its working directory, the real environment winning, and .env.example is not production', async () => {
+      const port = await freePort();
+      // .env.example as a user would fill it in, nothing else.
+      const example = readFileSync(join(ROOT, '.env.example'), 'utf8')
+        .replace(/^PORT=.*$/m, `PORT=${port}`)
+        .replace(/^API_TOKEN=.*$/m, 'API_TOKEN=token-from-dotenv-0123456789')
+        .replace(/^MESSENGER_APP_SECRET=.*$/m, 'MESSENGER_APP_SECRET=secret-from-dotenv')
+        .replace(/^DATA_DIR=.*$/m, `DATA_DIR=${join(dir, 'data')}`)
+        .replace(/^LOG_LEVEL=.*$/m, 'LOG_LEVEL=debug');
+      writeFileSync(join(dir, '.env'), example);
+      const started = startService({ MESSENGER_APP_SECRET: 'secret-from-environment' }, dir);
+      try {
+        await waitForHealth(port, started);
+        const api = (token: string) =>
+          fetch(`http://127.0.0.1:${port}/api/webhook-events`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+        expect((await api('token-from-dotenv-0123456789')).status).toBe(200);
+        const body = JSON.stringify({
+          object: 'page',
+          entry: [
+            {
+              id: 'P_ENV',
+              time: 1700000000000,
+              messaging: [
+                {
+                  sender: { id: 'U_ENV' },
+                  recipient: { id: 'P_ENV' },
+                  timestamp: 1700000000000,
+                  message: { mid: 'm_env', text: 'words nobody should log' },
+                },
+              ],
+            },
+          ],
+        });
+        const deliver = (secret: string) =>
+          fetch(`http://127.0.0.1:${port}/webhook`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-hub-signature-256': sign(body, secret),
+            },
+            body,
+          });
+        expect((await deliver('secret-from-dotenv')).status).toBe(401);
+        expect((await deliver('secret-from-environment')).status).toBe(200);
+      } finally {
+        expect(await stopService(started)).toBe(0);
+      }
+      const output = started.output();
+      // Not production (which would have refused to start without MESSENGER_VERIFY_TOKEN).
+      expect(output).toContain(
+        `ready: open http://localhost:${port}/ · API docs at http://localhost:${port}/docs · API token: the API_TOKEN variable`,
+      );
+      // A line per accepted delivery at debug: kinds and Pages, none of the customer's words.
+      expect(output).toContain('delivery accepted: object page, Page P_ENV, 1 event (message 1)');
+      expect(output).not.toContain('words nobody should log');
+      expect(output).not.toContain('token-from-dotenv-0123456789');
+      // Nest's route mapping is at debug, not info.
+      const mapped = output.split('\n').filter((line) => line.includes('Mapped {'));
+      expect(mapped.length).toBeGreaterThan(10);
+      for (const line of mapped) expect(JSON.parse(line)).toMatchObject({ level: 20 });
+    });
+
+    it('listens on loopback only, says in one line what to open and where the token is, and has no route mapping at info', async () => {
+      const port = await freePort();
+      const started = startService(
+        { PORT: String(port), LOG_LEVEL: 'info', DATA_DIR: join(dir, 'data') },
+        dir,
+      );
+      try {
+        await waitForHealth(port, started);
+        // The local addresses of the sockets listening on the port (column 4 of `ss`).
+        const listening = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .map((line) => line.trim().split(/\s+/)[3]);
+        expect(listening).toEqual([`127.0.0.1:${port}`]);
+      } finally {
+        expect(await stopService(started)).toBe(0);
+      }
+      const lines = started.output().trim().split('\n');
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toContain(
+        `ready: open http://localhost:${port}/ · API docs at http://localhost:${port}/docs · API token in data/secrets.json (API_TOKEN)`,
+      );
+      expect(messages.filter((msg) => /Mapped|dependencies initialized/.test(msg))).toEqual([]);
+    });
+
+    it('writes lines a person reads on a terminal, JSON otherwise', async () => {
+      const port = await freePort();
+      // `script` gives the service a terminal, as a person's shell does.
+      const command = `exec ${process.execPath} ${join(ROOT, 'dist', 'main.js')}`;
+      const terminal = spawn('script', ['-qec', command, '/dev/null'], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '',
+          TERM: 'dumb',
+          PORT: String(port),
+          DATA_DIR: join(dir, 'data'),
+        },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      const exited = new Promise((resolve) => terminal.on('exit', resolve));
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start line:\n${output}`)), 60_000);
+        terminal.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('ready: open')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      }).finally(() => {
+        process.kill(-(terminal.pid as number), 'SIGTERM');
+      });
+      await exited;
+      const plain = stripVTControlCharacters(output);
+      expect(plain).toMatch(
+        /\d\d:\d\d:\d\d\.\d{3}\] INFO: \[Bootstrap\] ready: open http:\/\/localhost:/,
+      );
+      expect(plain).not.toContain('{"level"');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { EventBus } from '../src/events/event-bus';
 import { SurveyExpiry } from '../src/surveys/survey-expiry.service';
 import { parseDelivery } from '../src/webhook/intake/messenger-event.parser';
+import type { FakeGraphApi } from './fake-graph-api';
 import { FeedbackAnswerFixture, feedbackDelivery } from './messenger-factories';
 import { DAY, HOUR, seedConversation, startSurveyApp } from './surveys-fixtures';
 import { eventually, readJson, TestApp } from './test-app';
@@ -10,6 +11,7 @@ const OTHER_PAGE = '3002';
 
 describe('messaging_feedback answers', () => {
   let t: TestApp;
+  let fake: FakeGraphApi;
   let close: () => Promise<void>;
   let next = 0;
   /** A customer who wrote an hour ago on both Pages. */
@@ -55,7 +57,7 @@ describe('messaging_feedback answers', () => {
     readJson(await t.api(`/api/scores?pageId=${PAGE}${query}`));
 
   beforeAll(async () => {
-    ({ t, close } = await startSurveyApp({
+    ({ t, fake, close } = await startSurveyApp({
       MESSENGER_PAGE_ACCESS_TOKEN: 'EAA-secret',
     }));
   });
@@ -102,6 +104,87 @@ describe('messaging_feedback answers', () => {
       [3, older],
       [10, null],
     ]);
+  });
+
+  describe('exact matching', () => {
+    /** The question id Meta received for the last survey sent to `userId`. */
+    const sentQuestionIdTo = (userId: string): string => {
+      const body = fake.sent
+        .map((r) => r.body as SentSurvey)
+        .filter((b) => b.recipient.id === userId)
+        .at(-1);
+      const id = body?.message.attachment.payload.feedback_screens[0].questions[0].id;
+      if (id === undefined) throw new Error(`no survey sent to ${userId}`);
+      return id;
+    };
+
+    it('sends each survey with a question id of its own, within 80 characters of [A-Za-z0-9_]', async () => {
+      const userId = await customer();
+      const first = await sendSurvey({ recipientId: userId, type: 'csat' });
+      const firstSent = sentQuestionIdTo(userId);
+      const second = await sendSurvey({
+        recipientId: userId,
+        type: 'csat',
+        questionId: 'q'.repeat(80),
+      });
+      const secondSent = sentQuestionIdTo(userId);
+      expect(firstSent).toBe(`csat__${first.replaceAll('-', '')}`);
+      expect(secondSent).toMatch(/^[A-Za-z0-9_]{80}$/);
+      expect(secondSent.endsWith(second.replaceAll('-', ''))).toBe(true);
+      // The API shows the client's question id, not the one sent.
+      expect((await survey(first)).questionId).toBe('csat');
+      expect((await survey(second)).questionId).toBe('q'.repeat(80));
+    });
+
+    it('gives two open surveys of one type to one customer each their own answer', async () => {
+      const userId = await customer();
+      const older = await sendSurvey({ recipientId: userId, type: 'nps' });
+      const olderSent = sentQuestionIdTo(userId);
+      const newer = await sendSurvey({ recipientId: userId, type: 'nps' });
+      const newerSent = sentQuestionIdTo(userId);
+      const before = await scores('&questionId=nps');
+      // The older survey is answered first: by question id alone the newer one would take it.
+      await answer(userId, { [olderSent]: { type: 'nps', payload: '2' } });
+      await eventually(async () => expect((await survey(older)).response?.score).toBe(2));
+      expect((await survey(newer)).status).toBe('sent');
+      await answer(userId, { [newerSent]: { type: 'nps', payload: '10' } });
+      await eventually(async () => expect((await survey(newer)).response?.score).toBe(10));
+      expect((await survey(older)).response?.score).toBe(2);
+
+      // Stored and scored under the client's question id.
+      const rows = await stored(userId, 2);
+      expect(rows.map((row) => [row.questionId, row.surveyId, row.score])).toEqual([
+        ['nps', older, 2],
+        ['nps', newer, 10],
+      ]);
+      const after = await scores('&questionId=nps');
+      expect(after.nps.responses - before.nps.responses).toBe(2);
+    });
+
+    it('lets an answer naming a survey answer only that survey, and only once', async () => {
+      const userId = await customer();
+      const stranger = await customer();
+      const id = await sendSurvey({ recipientId: userId, type: 'csat' });
+      const sent = sentQuestionIdTo(userId);
+      // Another customer, or another Page, cannot answer it with its question id.
+      await answer(stranger, { [sent]: { type: 'csat', payload: '1' } });
+      await answer(userId, { [sent]: { type: 'csat', payload: '1' } }, { pageId: OTHER_PAGE });
+      await stored(stranger, 1);
+      await stored(userId, 1);
+      expect((await survey(id)).status).toBe('sent');
+      await answer(userId, { [sent]: { type: 'csat', payload: '5' } });
+      await eventually(async () => expect((await survey(id)).response?.score).toBe(5));
+      // A second answer to the same survey matches no other open survey.
+      const other = await sendSurvey({ recipientId: userId, type: 'csat' });
+      await answer(userId, { [sent]: { type: 'csat', payload: '3' } });
+      const rows = await stored(userId, 3);
+      expect(rows.map((row) => [row.questionId, row.surveyId])).toEqual([
+        ['csat', null],
+        ['csat', id],
+        ['csat', null],
+      ]);
+      expect((await survey(other)).status).toBe('sent');
+    });
   });
 
   it('matches only the same customer, Page and question id', async () => {
@@ -250,3 +333,11 @@ describe('messaging_feedback answers', () => {
     });
   });
 });
+
+/** The part of a Send API body that holds the question id. */
+interface SentSurvey {
+  recipient: { id: string };
+  message: {
+    attachment: { payload: { feedback_screens: { questions: { id: string }[] }[] } };
+  };
+}

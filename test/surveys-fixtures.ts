@@ -7,14 +7,18 @@ import { startTestApp, TestApp } from './test-app';
 /** The service with a fake Graph API behind it and a privacy policy URL, as surveys need. */
 export async function startSurveyApp(
   env: Record<string, string>,
+  options: Parameters<typeof startTestApp>[1] = {},
 ): Promise<{ t: TestApp; fake: FakeGraphApi; close: () => Promise<void> }> {
   const fake = await FakeGraphApi.start();
   try {
-    const t = await startTestApp({
-      GRAPH_API_URL: fake.url,
-      PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
-      ...env,
-    });
+    const t = await startTestApp(
+      {
+        GRAPH_API_URL: fake.url,
+        PRIVACY_POLICY_URL: 'https://www.example.com/privacy',
+        ...env,
+      },
+      options,
+    );
     const close = async (): Promise<void> => {
       await t.close();
       await fake.close();

@@ -79,7 +79,13 @@ describe('POST /api/surveys', () => {
             feedback_screens: [
               {
                 questions: [
-                  { id: 'csat', type: 'csat', score_label: 'neg_pos', score_option: 'five_stars' },
+                  {
+                    // The client's question id plus the survey's own: answers match it exactly.
+                    id: `csat__${(survey.id as string).replaceAll('-', '')}`,
+                    type: 'csat',
+                    score_label: 'neg_pos',
+                    score_option: 'five_stars',
+                  },
                 ],
               },
             ],
@@ -157,6 +163,8 @@ describe('POST /api/surveys', () => {
     const recipientId = await customer(HOUR);
     const res = await send({ recipientId, ...fields });
     expect(res.status).toBe(201);
+    const { id } = (await readJson(res)) as { id: string };
+    const sentQuestion = { ...question, id: `${question.id}__${id.replaceAll('-', '')}` };
     expect(fake.sent).toHaveLength(1);
     expect(fake.sent[0].body).toEqual({
       recipient: { id: recipientId },
@@ -164,7 +172,7 @@ describe('POST /api/surveys', () => {
       message: {
         attachment: {
           type: 'template',
-          payload: { ...DEFAULT_PAYLOAD, feedback_screens: [{ questions: [question] }] },
+          payload: { ...DEFAULT_PAYLOAD, feedback_screens: [{ questions: [sentQuestion] }] },
         },
       },
     });

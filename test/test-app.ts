@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app';
+import type { Clock } from '../src/common/clock';
 import { DatabaseConnection } from '../src/database/database-connection';
 import { DatabaseService } from '../src/database/database.service';
 import { TestDatabase } from './test-database';
@@ -49,11 +50,13 @@ export function sign(body: string | Buffer, secret = APP_SECRET): string {
  * Boots the real application on Fastify over HTTP, on a fresh database: a clone of the migrated
  * template when DATABASE_URL is set, else a new embedded database; or on `options.storage`, the
  * storage of an app closed with `keepStorage`. `options.connectVia` rewrites the real database's
- * URL the app is given (to reach it through a proxy, say).
+ * URL the app is given (to reach it through a proxy, say). `options.clock` replaces the app's
+ * Clock: pass a `ManualClock` (src/common/clock.ts) and `advance()` it to test what depends on time
+ * (retries over a day, expiry) without sleeping; code that reads time through `Clock` follows it.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { storage?: TestStorage; connectVia?: (url: string) => string } = {},
+  options: { storage?: TestStorage; connectVia?: (url: string) => string; clock?: Clock } = {},
 ): Promise<TestApp> {
   const storage = options.storage ?? {
     database: await TestDatabase.create(),
@@ -68,12 +71,14 @@ export async function startTestApp(
     MESSENGER_APP_SECRET: APP_SECRET,
     MESSENGER_VERIFY_TOKEN: VERIFY_TOKEN,
     API_TOKEN: API_TOKEN,
+    // The specs run the real Graph client against FakeGraphApi; the sandbox specs turn it on.
+    MESSENGER_SANDBOX: 'false',
     ...env,
   });
   if (database) process.env.DATABASE_URL = options.connectVia?.(database.url) ?? database.url;
   else delete process.env.DATABASE_URL;
 
-  const app = await createApp();
+  const app = await createApp(undefined, { clock: options.clock });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;

@@ -58,6 +58,16 @@ describe(CursorCodec.name, () => {
     expect(outcome(() => survey.decode(forged([iso, 'not-a-uuid'])))).toBe('INVALID_CURSOR');
   });
 
+  it('does read back small integers (ranks) and refuses what is not one', () => {
+    const ranked = new CursorCodec(['int', 'instant', 'id']);
+    const iso = '2026-11-01T00:00:00.000Z';
+    expect(ranked.decode(ranked.encode(['0', at, '7']))).toEqual(['0', at, '7']);
+    expect(ranked.decode(forged(['60', iso, '7']))).toEqual(['60', new Date(iso), '7']);
+    for (const rank of ['-1', '01', '1.5', '1e3', '', '1234567890', 3]) {
+      expect(outcome(() => ranked.decode(forged([rank, iso, '7'])))).toBe('INVALID_CURSOR');
+    }
+  });
+
   it('does hold the bigint range of row ids', () => {
     expect(isRowId('9223372036854775807')).toBe(true);
     expect(isRowId('9223372036854775808')).toBe(false);

@@ -4,9 +4,9 @@ import { isStorableInstant } from './instant';
 
 /**
  * What a keyset position is made of: an instant (a Date), a row id (a bigint, as a string), a
- * UUID, or a text key such as a mid.
+ * UUID, a text key such as a mid, or a small non-negative integer (a rank, as a string).
  */
-export type CursorPart = 'instant' | 'id' | 'uuid' | 'text';
+export type CursorPart = 'instant' | 'id' | 'uuid' | 'text' | 'int';
 
 type PartValue<P extends CursorPart> = P extends 'instant' ? Date : string;
 
@@ -17,6 +17,7 @@ export type CursorPosition<P extends readonly CursorPart[]> = {
 
 const MAX_BIGINT = 2n ** 63n - 1n;
 const ROW_ID = /^[1-9]\d{0,18}$/;
+const SMALL_INT = /^(0|[1-9]\d{0,8})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /**
@@ -48,6 +49,8 @@ function readPart(part: CursorPart, value: unknown): Date | string | undefined {
       return isRowId(value) ? value : undefined;
     case 'uuid':
       return UUID.test(value) ? value : undefined;
+    case 'int':
+      return SMALL_INT.test(value) ? value : undefined;
     case 'text':
       return value.length > 0 &&
         value.length <= MAX_TEXT &&

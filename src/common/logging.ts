@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import { LoggerService, RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
 import { AppConfig } from '../config/app-config';
@@ -58,7 +58,7 @@ export function redactUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const start = url.indexOf('?');
   const path = start === -1 ? url : url.slice(0, start);
-  let redacted = holdsSecret(path) ? '[Redacted]' : path;
+  let redacted = holdsSecret(path) ? '[Redacted]' : withoutCustomer(path);
   if (start !== -1) {
     const query = url
       .slice(start + 1)
@@ -77,6 +77,10 @@ export function redactUrl(url: string | undefined): string | undefined {
   }
   return redacted;
 }
+
+/** A privacy route's path names the Page but not the customer it concerns. */
+const withoutCustomer = (path: string): string =>
+  path.replace(/^(\/api\/customers\/[^/]*\/)[^/]+/, '$1[Redacted]');
 
 /** Structured logs; secrets, tokens and signatures never reach a log line. */
 export function loggerParams(config: AppConfig): Params {
@@ -116,6 +120,59 @@ export function loggerParams(config: AppConfig): Params {
       },
       // Failures are logged once, by the exception filter; request lines are for debugging.
       customLogLevel: () => 'debug',
+      // A person at a terminal reads lines; a log collector reads JSON (one object per line).
+      transport:
+        !config.isProduction && process.stdout.isTTY
+          ? {
+              target: 'pino-pretty',
+              options: {
+                translateTime: 'SYS:HH:MM:ss.l',
+                ignore: 'pid,hostname,context',
+                messageFormat: '{if context}[{context}] {end}{msg}',
+              },
+            }
+          : undefined,
     },
   };
+}
+
+/**
+ * Nest's own start-up lines: one per module, one per route and one per controller (some fifty),
+ * which bury the lines a person starting the service needs. Kept, at `debug`.
+ */
+const FRAMEWORK_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+/** The application's logger (nestjs-pino's) with Nest's start-up chatter moved to `debug`. */
+export class ApplicationLogger implements LoggerService {
+  constructor(private readonly inner: LoggerService) {}
+
+  log(message: unknown, ...params: unknown[]): void {
+    const context = params.at(-1);
+    if (typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context)) {
+      this.inner.debug?.(message, ...params);
+    } else {
+      this.inner.log(message, ...params);
+    }
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.inner.error(message, ...params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.inner.warn(message, ...params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.inner.debug?.(message, ...params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.inner.verbose?.(message, ...params);
+  }
+  fatal(message: unknown, ...params: unknown[]): void {
+    this.inner.fatal?.(message, ...params);
+  }
 }

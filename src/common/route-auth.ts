@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import type {} from '@fastify/cookie';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
@@ -37,12 +38,63 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', url: '/docs/*', outsideProductionOnly: true },
   { method: 'GET', url: '/docs-json', outsideProductionOnly: true },
   { method: 'GET', url: '/docs-yaml', outsideProductionOnly: true },
+  // The dashboard's shell (HTML, scripts, styles, chart code: no data in any of them) and its
+  // login, which takes the API token in its body.
+  { method: 'GET', url: '/' },
+  { method: 'GET', url: '/assets/*' },
+  { method: 'POST', url: '/api/session' },
 ];
+
+/** The dashboard's session cookie: a random id, the server keeps its hash (src/dashboard/). */
+export const SESSION_COOKIE = 'mf_session';
+
+/** Where the sessions behind the cookie are kept: the dashboard module, given at start. */
+export interface SessionVerifier {
+  /** Whether `id` (the cookie's value) names a session that has not ended nor expired. */
+  isActive(id: string): Promise<boolean>;
+}
+
+/** Methods that change state: with the cookie they must also pass the same-origin check. */
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The CSRF check of a cookie-authenticated request that changes state: the browser says it comes
+ * from the dashboard's own origin, by `Sec-Fetch-Site: same-origin` or, from a browser that does
+ * not send that header, by an `Origin` naming this host. A request with neither is refused: every
+ * browser sends `Origin` on a cross-origin POST, PUT, PATCH or DELETE, so only a non-browser
+ * client could omit both, and it has the bearer token to use instead.
+ */
+export function isSameOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin';
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    return new URL(origin).host === request.host;
+  } catch {
+    return false;
+  }
+}
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
+/**
+ * Whether two secrets are equal, in constant time: hashing both sides gives equal lengths, so the
+ * comparison itself leaks nothing (the bearer check and the dashboard's login both use it).
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
 const unauthorized = (): AppError =>
   new AppError(HttpStatus.UNAUTHORIZED, 'UNAUTHORIZED', 'a valid bearer token is required');
+
+export const crossSite = (): AppError =>
+  new AppError(
+    HttpStatus.FORBIDDEN,
+    'CSRF_REJECTED',
+    'a change made with the session cookie must come from the dashboard itself (same origin)',
+  );
 
 /** The stable `code` of the router's own refusals (answered before any route is matched). */
 const CODE_BY_FRAMEWORK_ERROR: Record<string, string> = {
@@ -71,6 +123,7 @@ export function registeredRoutes(fastify: FastifyInstance): readonly RouteKey[] 
  */
 export class RouteAuthentication {
   private expected: Buffer | null = null;
+  private sessions: SessionVerifier | null = null;
   private publicRoutes = new Set<string>();
 
   /** Hooks into `fastify` before any route is declared. */
@@ -87,11 +140,28 @@ export class RouteAuthentication {
       const { url } = request.routeOptions;
       if ((url !== undefined && this.isPublic(request.method, url)) || this.hasToken(request)) {
         done();
-      } else done(unauthorized());
+        return;
+      }
+      const session = this.sessionId(request);
+      if (session === null || this.sessions === null) {
+        done(unauthorized());
+        return;
+      }
+      // The bearer's equal: the cookie of a live session. A change made with it must also come
+      // from the dashboard's own origin (CSRF), checked once the session is known to be valid.
+      this.sessions.isActive(session).then(
+        (active) => {
+          if (!active) done(unauthorized());
+          else if (UNSAFE_METHODS.has(request.method) && !isSameOrigin(request)) done(crossSite());
+          else done();
+        },
+        (error: Error) => done(error),
+      );
     });
   }
 
-  configure(config: AppConfig): void {
+  configure(config: AppConfig, sessions: SessionVerifier | null = null): void {
+    this.sessions = sessions;
     this.expected = digest(config.apiToken);
     this.publicRoutes = new Set(
       PUBLIC_ROUTES.filter((route) => !(route.outsideProductionOnly && config.isProduction)).map(
@@ -105,11 +175,22 @@ export class RouteAuthentication {
   }
 
   private hasToken(request: FastifyRequest): boolean {
-    if (this.expected === null) return false;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    // Hashing both sides gives equal lengths, so the comparison itself leaks nothing.
-    return match !== null && timingSafeEqual(digest(match[1]), this.expected);
+    return match !== null && this.isApiToken(match[1]);
+  }
+
+  /** Whether `token` is the API token, compared in constant time (the dashboard's login uses it). */
+  isApiToken(token: string): boolean {
+    return this.expected !== null && timingSafeEqual(digest(token), this.expected);
+  }
+
+  /** The session cookie's value, if the request carries one (the last one if several). */
+  private sessionId(request: FastifyRequest): string | null {
+    const header = request.headers.cookie;
+    if (header === undefined || !header.includes(SESSION_COOKIE)) return null;
+    const value = request.server.parseCookie(header)[SESSION_COOKIE];
+    return typeof value === 'string' && value !== '' ? value : null;
   }
 
   /**

@@ -7,6 +7,7 @@ import { ConversationEventRepository, ConversationEventRow } from './conversatio
 import { ConversationRepository, ConversationRow } from './conversation.repository';
 import { ConversationDto } from './dto/conversation.dto';
 import { ConversationEventDto } from './dto/conversation-event.dto';
+import type { PageDto } from './dto/page.dto';
 import { MessageDetailDto, MessageDto } from './dto/message.dto';
 import { MessageQueryRepository, MessageViewRow } from './message-query.repository';
 import type { ReactionDto } from '../reactions/dto/reaction.dto';
@@ -19,6 +20,9 @@ const CONVERSATION_CURSOR = new CursorCodec(['instant', 'id']);
 const MESSAGE_CURSOR = new CursorCodec(['instant', 'text']);
 /** A conversation's or a Page's events, oldest first: (occurredAt, event id). */
 const EVENT_CURSOR = new CursorCodec(['instant', 'id']);
+
+/** Pages, by id: (Page id). */
+const PAGE_CURSOR = new CursorCodec(['text']);
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 
@@ -100,6 +104,18 @@ export class ConversationReader {
     const rows = await this.conversations.list(pageId, before, limit + 1);
     return toPage(rows, limit, toConversationDto, (row) =>
       CONVERSATION_CURSOR.encode([row.lastMessageAt, row.id]),
+    );
+  }
+
+  /** Every Page known to the service, by id. */
+  async listPages(cursor: string | undefined, limit: number): Promise<Page<PageDto>> {
+    const position = PAGE_CURSOR.decode(cursor);
+    const rows = await this.conversations.listPages(position && position[0], limit + 1);
+    return toPage(
+      rows,
+      limit,
+      (row) => ({ pageId: row.id, firstSeenAt: row.firstSeen.toISOString() }),
+      (row) => PAGE_CURSOR.encode([row.id]),
     );
   }
 

@@ -67,6 +67,18 @@ export class ConversationRepository {
     return pages.map((page) => page.id);
   }
 
+  /** Known Pages by id, after the id `after`; `limit` rows through the primary key. */
+  async listPages(
+    after: string | null,
+    limit: number,
+  ): Promise<{ id: string; firstSeen: Date }[]> {
+    return this.prisma.page.findMany({
+      where: after === null ? {} : { id: { gt: after } },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+  }
+
   async insertPages(pageIds: readonly string[]): Promise<void> {
     await this.prisma.pool.query(
       'INSERT INTO pages (id) SELECT unnest($1::text[]) ON CONFLICT (id) DO NOTHING',

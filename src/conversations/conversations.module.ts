@@ -1,3 +1,4 @@
+import { CUSTOMER_DATA } from '../common/customer-data';
 import { Module } from '@nestjs/common';
 import { ReactionsModule } from '../reactions/reactions.module';
 import { ResponseFeedbackModule } from '../response-feedback/response-feedback.module';
@@ -13,6 +14,7 @@ import { MessageRepository } from './message.repository';
 import { MessagesController } from './messages.controller';
 import { PageEventsController } from './page-events.controller';
 import { PageRegistry } from './page-registry.service';
+import { ConversationDataOwner } from './conversation-data.owner';
 
 /** Conversations, messages and their events: the handlers that store them and the read API. */
 @Module({
@@ -28,6 +30,8 @@ import { PageRegistry } from './page-registry.service';
     PageRegistry,
     MessageEventsHandler,
     ConversationEventsHandler,
+    ConversationDataOwner,
+    { provide: CUSTOMER_DATA, useExisting: ConversationDataOwner },
   ],
   exports: [ConversationsService],
 })

@@ -38,7 +38,7 @@ export class MessageEventsHandler {
   async onEdit(event: MessageEditedEvent): Promise<void> {
     const { mid, numEdit, text } = event.data;
     // Meta always numbers edits; an unnumbered one is kept as edit 0 rather than lost.
-    await this.messages.insertEdit(mid, numEdit ?? 0, text, event.occurredAt());
+    await this.messages.insertEdit(mid, numEdit ?? 0, text, event.occurredAt(), event);
   }
 
   @OnMessengerEvent(MessageDeliveredEvent)

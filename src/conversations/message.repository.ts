@@ -57,8 +57,8 @@ const APPLY_WATERMARKS = `
 
 const INSERT_EDIT = `
   WITH ${ASYNC_COMMIT}
-  INSERT INTO message_edits (mid, num_edit, text, edited_at)
-  SELECT $1, $2, $3, $4 FROM async_commit
+  INSERT INTO message_edits (mid, num_edit, text, edited_at, page_id, user_id)
+  SELECT $1, $2, $3, $4, $5, $6 FROM async_commit
   ON CONFLICT (mid, num_edit) DO NOTHING`;
 
 /** Page messages of the conversation in (lower, watermark] not yet marked this early: marked. */
@@ -165,17 +165,21 @@ export class MessageRepository {
     return inserted;
   }
 
-  /** Keeps an edit by (mid, num_edit), whether or not the message is stored yet. */
+  /**
+   * Keeps an edit by (mid, num_edit), whether or not the message is stored yet, with the customer
+   * who made it: what erasing them finds when the message never arrives.
+   */
   async insertEdit(
     mid: string,
     numEdit: number,
     text: string | null,
     editedAt: Date,
+    customer: { pageId: string | null; userId: string | null },
   ): Promise<void> {
     await this.prisma.pool.query({
       name: 'conversations.insert-edit',
       text: INSERT_EDIT,
-      values: [mid, numEdit, text, editedAt],
+      values: [mid, numEdit, text, editedAt, customer.pageId, customer.userId],
     });
   }
 

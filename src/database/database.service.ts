@@ -18,6 +18,14 @@ export class DatabaseService extends PrismaClient implements OnApplicationShutdo
     this.pool = connection.pool;
   }
 
+  /**
+   * Whether this is the embedded database, whose one session the pool hands out: nothing may hold
+   * a connection there while it waits on anything else (a slow HTTP client, say).
+   */
+  get embedded(): boolean {
+    return this.connection.embedded !== null;
+  }
+
   /** After the HTTP server has finished its in-flight requests (Nest closes it before this hook). */
   async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();

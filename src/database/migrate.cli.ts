@@ -1,8 +1,10 @@
+import { readEnvFile } from '../config/env-file';
 import { ConfigurationError, parseEnvironment } from '../config/environment';
 import { migrate } from './migrator';
 
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. */
 async function main(): Promise<void> {
+  await readEnvFile();
   const env = parseEnvironment(process.env);
   if (!env.DATABASE_URL)
     throw new ConfigurationError('Missing configuration: DATABASE_URL is required for db:migrate');

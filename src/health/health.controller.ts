@@ -1,8 +1,23 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HealthCheckService } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health';
+
+const healthSchema = (example: { status: string; database: string }) => ({
+  type: 'object',
+  required: ['status', 'database'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error'] },
+    database: { type: 'string', enum: ['up', 'down'] },
+  },
+  example,
+});
 
 @ApiTags('operations')
 @Controller('health')
@@ -14,8 +29,9 @@ export class HealthController {
 
   @Get()
   @HttpCode(200)
-  @ApiOkResponse({ schema: { example: { status: 'ok', database: 'up' } } })
-  @ApiServiceUnavailableResponse({ schema: { example: { status: 'error', database: 'down' } } })
+  @ApiOperation({ summary: 'Whether the service and its database answer (public)' })
+  @ApiOkResponse({ schema: healthSchema({ status: 'ok', database: 'up' }) })
+  @ApiServiceUnavailableResponse({ schema: healthSchema({ status: 'error', database: 'down' }) })
   async check(
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ status: string; database: string }> {

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { CUSTOMER_DATA } from '../common/customer-data';
+import { ResponseFeedbackDataOwner } from './response-feedback-data.owner';
+import { OutboundModule } from '../outbound/outbound.module';
 import { ResponseFeedbackController } from './response-feedback.controller';
 import { ResponseFeedbackHandler } from './response-feedback.handler';
 import { ResponseFeedbackRepository } from './response-feedback.repository';
@@ -11,8 +14,15 @@ import { ResponseFeedbackService } from './response-feedback.service';
  * brings it into the app (the app module's own list would move its route in the OpenAPI document).
  */
 @Module({
+  imports: [OutboundModule],
   controllers: [ResponseFeedbackController],
-  providers: [ResponseFeedbackRepository, ResponseFeedbackService, ResponseFeedbackHandler],
+  providers: [
+    ResponseFeedbackRepository,
+    ResponseFeedbackService,
+    ResponseFeedbackHandler,
+    ResponseFeedbackDataOwner,
+    { provide: CUSTOMER_DATA, useExisting: ResponseFeedbackDataOwner },
+  ],
   exports: [ResponseFeedbackService],
 })
 export class ResponseFeedbackModule {}

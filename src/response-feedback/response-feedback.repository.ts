@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service';
 import type { ResponseFeedbackValue } from '../events/messenger-events';
 import { allOf, SqlParams } from '../database/sql-params';
+import { inTransaction, type SqlClient } from '../database/transaction';
 
 export interface ResponseFeedbackToStore {
   pageId: string;
@@ -25,10 +26,21 @@ export class ResponseFeedbackRepository {
 
   /**
    * Keeps the latest feedback whatever order events arrive in: an older one never overwrites a
-   * newer one, and the same event written twice changes nothing.
+   * newer one, and the same event written twice changes nothing. `then` runs on the same
+   * transaction when the feedback became the latest (not for an older or repeated event).
    */
-  async upsert(feedback: ResponseFeedbackToStore): Promise<void> {
-    await this.prisma.pool.query(
+  async upsert(
+    feedback: ResponseFeedbackToStore,
+    then?: (tx: SqlClient) => Promise<void>,
+  ): Promise<void> {
+    await inTransaction(this.prisma.pool, async (tx) => {
+      const { rowCount } = await this.upsertOn(tx, feedback);
+      if ((rowCount ?? 0) > 0) await then?.(tx);
+    });
+  }
+
+  private upsertOn(client: SqlClient, feedback: ResponseFeedbackToStore) {
+    return client.query(
       `INSERT INTO response_feedback AS r (page_id, user_id, mid, feedback, event_id, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (page_id, user_id, mid) DO UPDATE

@@ -4,7 +4,12 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { Metrics } from '../metrics/metrics';
+import { OutboundEvents } from '../outbound/outbound-events.service';
 import { SurveyRepository } from './survey.repository';
+import { toSurveyDetailDto } from './survey-view';
 
 const INTERVAL_MS = 60_000;
 const BATCH = 1_000;
@@ -20,9 +25,17 @@ export class SurveyExpiry implements OnApplicationBootstrap, BeforeApplicationSh
   private running: Promise<number> | null = null;
   private next: Promise<number> | null = null;
 
-  constructor(private readonly surveys: SurveyRepository) {}
+  constructor(
+    private readonly surveys: SurveyRepository,
+    private readonly outbound: OutboundEvents,
+    private readonly clock: Clock,
+    private readonly metrics: Metrics,
+    private readonly config: AppConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
+    // Background jobs run on workers (and `all`), not on an intake.
+    if (!this.config.handlesEvents) return;
     void this.expireDue();
     this.timer = setInterval(() => void this.expireDue(), INTERVAL_MS);
     this.timer.unref();
@@ -55,7 +68,18 @@ export class SurveyExpiry implements OnApplicationBootstrap, BeforeApplicationSh
     let total = 0;
     try {
       for (;;) {
-        const expired = await this.surveys.expireDue(new Date(), BATCH);
+        const now = this.clock.now();
+        // survey.expired for each, committed with the status change.
+        let types: string[] = [];
+        const expired = await this.surveys.expireDue(now, BATCH, (tx, rows) => {
+          types = rows.map((row) => row.type);
+          return this.outbound.record(
+            tx,
+            rows.map((row) => ({ type: 'survey.expired', data: toSurveyDetailDto(row, now) })),
+          );
+        });
+        // Counted once committed.
+        for (const type of types) this.metrics.surveys.inc({ event: 'expired', type });
         total += expired;
         if (expired < BATCH) break;
       }

@@ -1,6 +1,8 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { graphCodeLabel, Metrics } from '../metrics/metrics';
 import { ConversationsService } from '../conversations/conversations.service';
 import type { SendSurveyDto } from './dto/send-survey.dto';
 import type { SurveyDto } from './dto/survey.dto';
@@ -8,10 +10,12 @@ import { GraphApiError } from './graph/graph-api-error';
 import { GraphSendApiClient } from './graph/graph-send-api.client';
 import { validateSendSurveyRequest } from './send-survey-request';
 import { SurveyPages } from './survey-pages.service';
+import { OutboundEvents } from '../outbound/outbound-events.service';
 import { SurveyRepository } from './survey.repository';
-import { toSurveyDto } from './survey-view';
+import { toSurveyDetailDto, toSurveyDto } from './survey-view';
 import { buildSendApiBody } from './template/send-api-body';
 import { messagingWindow } from './template/messaging-window';
+import { newSurveyId, sentQuestionId } from './template/sent-question-id';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -29,9 +33,23 @@ export class SurveySender {
     private readonly conversations: ConversationsService,
     private readonly graph: GraphSendApiClient,
     private readonly surveys: SurveyRepository,
+    private readonly outbound: OutboundEvents,
+    private readonly metrics: Metrics,
+    private readonly clock: Clock,
   ) {}
 
-  async send(body: SendSurveyDto | undefined): Promise<SurveyDto> {
+  /**
+   * `origin.ruleId`: the automation rule that sends it (kept on the survey); none by hand.
+   * `options.callerRetries`: one request only, and a transient failure (a rate limit, a timeout,
+   * a 5xx) is thrown as the GraphApiError itself with nothing stored: the caller (a campaign)
+   * paces and makes the next attempt. `options.beforeSend`: awaited just before the Send API call
+   * (a campaign takes its rate slot there); if it throws, nothing is sent or stored.
+   */
+  async send(
+    body: SendSurveyDto | undefined,
+    origin: { ruleId?: string } = {},
+    options: { callerRetries?: boolean; beforeSend?: () => Promise<void> } = {},
+  ): Promise<SurveyDto> {
     const checked = validateSendSurveyRequest((body ?? {}) as Record<string, unknown>, {
       businessName: this.config.businessName,
       privacyPolicyUrl: this.config.privacyPolicyUrl,
@@ -50,7 +68,7 @@ export class SurveySender {
     const pageId = choice.pageId ?? (await this.lookUpPageId(token));
 
     const lastInboundAt = await this.conversations.lastInboundAt(pageId, recipientId);
-    const window = messagingWindow(lastInboundAt, new Date());
+    const window = messagingWindow(lastInboundAt, this.clock.now());
     if ('outside' in window) {
       throw new AppError(
         HttpStatus.UNPROCESSABLE_ENTITY,
@@ -60,8 +78,18 @@ export class SurveySender {
       );
     }
 
-    const request = buildSendApiBody(template, { id: recipientId }, window);
+    // The survey's id is chosen now so the question id sent to Meta can name it (exact matching).
+    const id = newSurveyId();
+    const sentQuestion = sentQuestionId(template.questionId, id);
+    const request = buildSendApiBody(
+      { ...template, questionId: sentQuestion },
+      { id: recipientId },
+      window,
+    );
     const survey = {
+      id,
+      sentQuestionId: sentQuestion,
+      ruleId: origin.ruleId ?? null,
       pageId,
       recipientId,
       type: template.type,
@@ -69,29 +97,52 @@ export class SurveySender {
       request,
       ...window,
     };
+    await options.beforeSend?.();
     try {
-      const { messageId } = await this.graph.sendMessage(pageId, token, request);
-      const sentAt = new Date();
-      const row = await this.surveys.insert({
-        ...survey,
-        status: 'sent',
-        messageId,
-        error: null,
-        sentAt,
-        expiresAt: new Date(sentAt.getTime() + template.expiresInDays * DAY_MS),
-      });
+      const { messageId } = await this.graph.sendMessage(
+        pageId,
+        token,
+        request,
+        options.callerRetries === true ? { maxAttempts: 1 } : {},
+      );
+      this.metrics.graphSends.inc({ outcome: 'sent', code: 'none' });
+      const sentAt = this.clock.now();
+      const row = await this.surveys.insert(
+        {
+          ...survey,
+          status: 'sent',
+          messageId,
+          error: null,
+          sentAt,
+          expiresAt: new Date(sentAt.getTime() + template.expiresInDays * DAY_MS),
+        },
+        (tx, sent) =>
+          this.outbound.record(tx, [
+            { type: 'survey.sent', data: toSurveyDetailDto(sent, sentAt) },
+          ]),
+      );
+      this.metrics.surveys.inc({ event: 'sent', type: template.type });
       return toSurveyDto(row, sentAt);
     } catch (error) {
       if (!(error instanceof GraphApiError)) throw error;
-      const sentAt = new Date();
-      const row = await this.surveys.insert({
-        ...survey,
-        status: 'failed',
-        messageId: null,
-        error: error.detail,
-        sentAt,
-        expiresAt: new Date(sentAt.getTime() + template.expiresInDays * DAY_MS),
-      });
+      this.metrics.graphSends.inc({ outcome: 'failed', code: graphCodeLabel(error.detail.code) });
+      if (options.callerRetries === true && error.detail.transient) throw error;
+      const sentAt = this.clock.now();
+      const row = await this.surveys.insert(
+        {
+          ...survey,
+          status: 'failed',
+          messageId: null,
+          error: error.detail,
+          sentAt,
+          expiresAt: new Date(sentAt.getTime() + template.expiresInDays * DAY_MS),
+        },
+        (tx, failed) =>
+          this.outbound.record(tx, [
+            { type: 'survey.failed', data: toSurveyDetailDto(failed, sentAt) },
+          ]),
+      );
+      this.metrics.surveys.inc({ event: 'failed', type: template.type });
       const { code, errorSubcode, fbtraceId, attempts } = error.detail;
       this.logger.warn(
         `survey ${row.id} to Page ${pageId} failed after ${attempts} attempt(s): code ${code ?? '-'}, subcode ${errorSubcode ?? '-'}, fbtrace_id ${fbtraceId ?? '-'}`,

@@ -3,6 +3,13 @@ import { DatabaseService } from '../database/database.service';
 import type { GraphErrorDetail } from './graph/graph-api-error';
 import type { SendApiBody } from './template/send-api-body';
 import { allOf, SqlParams } from '../database/sql-params';
+import { inTransaction, type SqlClient } from '../database/transaction';
+
+/**
+ * Work that must commit with a change (the outbox rows it causes): run on the change's own
+ * transaction, after the change, with what the change returned.
+ */
+export type SameTransaction<T> = (tx: SqlClient, result: T) => Promise<void>;
 
 export type SurveyStatus = 'sent' | 'failed' | 'responded' | 'expired';
 
@@ -20,7 +27,42 @@ export interface NewSurvey {
   error: GraphErrorDetail | null;
   sentAt: Date;
   expiresAt: Date;
+  /** The automation rule that sends it; none (null) when sent through POST /api/surveys. */
+  ruleId?: string | null;
+  /** Chosen before the send when the question id names the survey; else the database picks one. */
+  id?: string;
+  /** The question id sent to Meta (sentQuestionId); null/absent: the client's questionId as is. */
+  sentQuestionId?: string | null;
+  /**
+   * Who handled the conversation, when the writer knows it better than the stored conversation
+   * can tell (a history written surveys first, as the demo does); absent: found as responderOf says.
+   */
+  responderAppId?: string | null;
 }
+
+/**
+ * Who handled the conversation before the survey (the placeholders of its Page, customer, time and
+ * own message id): the app of the later of the Page's last message that names one (an
+ * echo's app_id) and the last handover that names a new thread owner (pass_thread_control,
+ * take_thread_control; a request_thread_control names none, the owner stays). Each side is one
+ * backward scan of the conversation's index that stops at its first hit. NULL when nothing says.
+ */
+const responderOf = (
+  page: string,
+  user: string,
+  at: string,
+  mid: string,
+): string => `(SELECT o.app_id FROM (
+    (SELECT m.app_id, m.sent_at AS at FROM messages m
+     WHERE m.page_id = ${page} AND m.user_id = ${user} AND m.sent_at <= ${at}
+       AND m.direction = 'outbound' AND m.app_id IS NOT NULL AND m.mid IS DISTINCT FROM ${mid}
+     ORDER BY m.sent_at DESC LIMIT 1)
+    UNION ALL
+    (SELECT e.data->>'newOwnerAppId', e.occurred_at FROM conversation_events e
+     WHERE e.page_id = ${page} AND e.user_id = ${user} AND e.occurred_at <= ${at} AND e.kind = 'handover'
+       AND e.data->>'newOwnerAppId' IS NOT NULL
+     ORDER BY e.occurred_at DESC LIMIT 1)
+  ) o ORDER BY o.at DESC LIMIT 1)`;
 
 /** A survey with its answer, as stored (the status is not yet adjusted for expiry, see the view). */
 export interface SurveyRow {
@@ -74,12 +116,23 @@ function toRow({ answerScore, answerText, answerSubmittedAt, ...survey }: RawRow
 export class SurveyRepository {
   constructor(private readonly prisma: DatabaseService) {}
 
-  async insert(survey: NewSurvey): Promise<SurveyRow> {
-    const { rows } = await this.prisma.pool.query<RawRow>(
+  async insert(survey: NewSurvey, then?: SameTransaction<SurveyRow>): Promise<SurveyRow> {
+    return inTransaction(this.prisma.pool, async (tx) => {
+      const row = await this.insertOn(tx, survey);
+      await then?.(tx, row);
+      return row;
+    });
+  }
+
+  private async insertOn(client: SqlClient, survey: NewSurvey): Promise<SurveyRow> {
+    const { rows } = await client.query<RawRow>(
       `WITH s AS (
-         INSERT INTO surveys (page_id, recipient_id, type, question_id, status, message_id, messaging_type,
-                              tag, request, error, sent_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5::"SurveyStatus", $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12)
+         INSERT INTO surveys (id, page_id, recipient_id, type, question_id, status, message_id,
+                              messaging_type, tag, request, error, sent_at, expires_at, rule_id,
+                              sent_question_id, responder_app_id)
+         VALUES (coalesce($14::uuid, gen_random_uuid()), $1, $2, $3, $4, $5::"SurveyStatus", $6, $7, $8,
+                 $9::jsonb, $10::jsonb, $11, $12, $13, $15,
+                 coalesce($16, ${responderOf('$1', '$2', '$11', '$6')}))
          RETURNING *
        ), counted AS (
          INSERT INTO survey_daily AS d (page_id, question_id, type, day, sent, failed)
@@ -105,19 +158,33 @@ export class SurveyRepository {
         survey.error === null ? null : JSON.stringify(survey.error),
         survey.sentAt,
         survey.expiresAt,
+        survey.ruleId ?? null,
+        survey.id ?? null,
+        survey.sentQuestionId ?? null,
+        survey.responderAppId ?? null,
       ],
     );
     return toRow(rows[0]);
   }
 
   async findById(id: string): Promise<SurveyRow | null> {
-    const { rows } = await this.prisma.pool.query<RawRow>(
+    const [row] = await this.findByIds([id]);
+    return row ?? null;
+  }
+
+  /** Surveys with their answers, in no particular order; on `client` (a transaction) if given. */
+  async findByIds(
+    ids: readonly string[],
+    client: SqlClient = this.prisma.pool,
+  ): Promise<SurveyRow[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await client.query<RawRow>(
       `SELECT ${COLUMNS}, ${ANSWER_COLUMNS}
        FROM surveys s LEFT JOIN survey_answers a ON a.survey_id = s.id
-       WHERE s.id = $1::uuid`,
-      [id],
+       WHERE s.id = ANY($1::uuid[])`,
+      [ids],
     );
-    return rows.length === 0 ? null : toRow(rows[0]);
+    return rows.map(toRow);
   }
 
   /**
@@ -166,8 +233,16 @@ export class SurveyRepository {
    * surveys being answered right now (and other replicas' batches) alone; the status is checked
    * again on update, so an answer that won the race keeps its survey responded.
    */
-  async expireDue(now: Date, batch: number): Promise<number> {
-    const { rows } = await this.prisma.pool.query<{ expired: number }>(
+  async expireDue(now: Date, batch: number, then?: SameTransaction<SurveyRow[]>): Promise<number> {
+    return inTransaction(this.prisma.pool, async (tx) => {
+      const expired = await this.expireDueOn(tx, now, batch);
+      if (expired.length > 0) await then?.(tx, expired);
+      return expired.length;
+    });
+  }
+
+  private async expireDueOn(client: SqlClient, now: Date, batch: number): Promise<SurveyRow[]> {
+    const { rows } = await client.query<RawRow>(
       `WITH due AS (
          SELECT id FROM surveys
          WHERE status = 'sent' AND expires_at <= $1
@@ -177,16 +252,18 @@ export class SurveyRepository {
        ), expired AS (
          UPDATE surveys s SET status = 'expired'
          FROM due WHERE s.id = due.id AND s.status = 'sent'
-         RETURNING s.page_id, s.question_id, s.type, s.sent_at
+         RETURNING s.*
        ), counted AS (
          INSERT INTO survey_daily AS d (page_id, question_id, type, day, expired)
          SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date, count(*)::int
          FROM expired GROUP BY 1, 2, 3, 4
          ON CONFLICT (page_id, question_id, type, day) DO UPDATE SET expired = d.expired + EXCLUDED.expired
        )
-       SELECT count(*)::int AS expired FROM expired`,
+       SELECT ${COLUMNS}, NULL::int AS "answerScore", NULL AS "answerText",
+              NULL::timestamptz AS "answerSubmittedAt"
+       FROM expired s`,
       [now, batch],
     );
-    return rows[0].expired;
+    return rows.map(toRow);
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../../database/database.service';
+import { inTransaction, type SqlClient } from '../../database/transaction';
+import type { SameTransaction } from '../survey.repository';
 import type { AnswerToStore } from './feedback-answers';
 
 export interface AnswersToRecord {
@@ -9,6 +11,17 @@ export interface AnswersToRecord {
   userId: string;
   submittedAt: Date;
   answers: AnswerToStore[];
+}
+
+/** An answer row this call wrote (none for an event already recorded). */
+export interface InsertedAnswer {
+  /** The survey it answered, or null. */
+  surveyId: string | null;
+  questionId: string;
+  type: string;
+  score: number | null;
+  valid: boolean;
+  followUpText: string | null;
 }
 
 export interface RecordedAnswers {
@@ -27,11 +40,14 @@ const ATTEMPTS = 3;
 
 /**
  * Records the answers of one messaging_feedback event in ONE statement: the answer rows, the daily
- * score counts, the survey each one answers and that survey's daily counts. The counts move only
+ * score counts (overall, and by the answered survey's responder and rule), the survey each one answers and that survey's daily counts. The counts move only
  * for rows this statement inserted, so a redelivered or concurrently handled event counts once.
  *
- * Matching: a valid answer goes to the newest survey sent to that customer from that Page with
- * that question id that has no answer yet and could still be answered when the customer submitted.
+ * Matching: a valid answer whose question id names a survey (sentQuestionId: sent since exact
+ * matching) goes to that survey, if it was sent to that customer from that Page, has no answer
+ * yet and could still be answered when the customer submitted. An answer whose question id names
+ * none (a survey sent before) goes, as it did then, to the newest such survey of that question id.
+ * Rows are kept under the survey's own (the client's) question id.
  * Invalid answers are kept but answer no survey: they count nowhere. The status read under
  * FOR UPDATE is the latest (the expiry job may have just marked the survey), so an expired survey
  * that gets its answer moves from the expired count to the responded one exactly once.
@@ -40,10 +56,22 @@ const ATTEMPTS = 3;
 export class SurveyAnswerRepository {
   constructor(private readonly prisma: DatabaseService) {}
 
-  async record(input: AnswersToRecord): Promise<RecordedAnswers> {
+  /** `then` runs on the same transaction with the rows written, so what they cause commits with them. */
+  async record(
+    input: AnswersToRecord,
+    then?: SameTransaction<InsertedAnswer[]>,
+  ): Promise<RecordedAnswers> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.recordOnce(input);
+        const inserted = await inTransaction(this.prisma.pool, async (tx) => {
+          const rows = await this.recordOnce(tx, input);
+          if (rows.length > 0) await then?.(tx, rows);
+          return rows;
+        });
+        return {
+          inserted: inserted.length,
+          matched: inserted.filter((row) => row.surveyId !== null).length,
+        };
       } catch (error) {
         // Two answers raced for the same survey: the loser matches again against what is now
         // committed (the next older survey, or none).
@@ -54,37 +82,62 @@ export class SurveyAnswerRepository {
     }
   }
 
-  private async recordOnce(input: AnswersToRecord): Promise<RecordedAnswers> {
+  private async recordOnce(client: SqlClient, input: AnswersToRecord): Promise<InsertedAnswer[]> {
     const { answers } = input;
-    const { rows } = await this.prisma.pool.query<RecordedAnswers>(
+    const { rows } = await client.query<InsertedAnswer>(
       `WITH input AS (
          SELECT * FROM unnest($5::text[], $6::text[], $7::text[], $8::int[], $9::bool[], $10::text[])
            AS t(question_id, type, payload, score, valid, follow_up_text)
        ), matched AS (
-         SELECT i.*, CASE WHEN i.valid THEN (
-           SELECT s.id FROM surveys s
-           WHERE s.page_id = $2 AND s.recipient_id = $3 AND s.question_id = i.question_id
-             AND s.status IN ('sent', 'expired')
-             AND s.sent_at <= $4::timestamptz + $11::interval
-             AND $4::timestamptz < s.expires_at + $11::interval
-             AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.survey_id = s.id)
-           ORDER BY s.sent_at DESC, s.id DESC
-           LIMIT 1
+         SELECT i.*, CASE WHEN i.valid THEN coalesce(
+           -- Exact: the question id names its survey (sent since exact matching).
+           (SELECT s.id FROM surveys s
+            WHERE s.id = i.named_survey AND s.sent_question_id = i.question_id
+              AND s.page_id = $2 AND s.recipient_id = $3
+              AND s.status IN ('sent', 'expired')
+              AND s.sent_at <= $4::timestamptz + $11::interval
+              AND $4::timestamptz < s.expires_at + $11::interval
+              AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.survey_id = s.id)),
+           -- Fallback for a question id that names no survey (one sent before exact matching):
+           -- as before, the newest open survey with that question id.
+           (SELECT s.id FROM surveys s
+            WHERE i.named_survey IS NULL
+              AND s.page_id = $2 AND s.recipient_id = $3 AND s.question_id = i.question_id
+              AND s.status IN ('sent', 'expired')
+              AND s.sent_at <= $4::timestamptz + $11::interval
+              AND $4::timestamptz < s.expires_at + $11::interval
+              AND NOT EXISTS (SELECT 1 FROM survey_answers a WHERE a.survey_id = s.id)
+            ORDER BY s.sent_at DESC, s.id DESC
+            LIMIT 1)
          ) END AS survey_id
-         FROM input i
+         FROM (SELECT t.*, CASE WHEN t.question_id ~ '__[0-9a-f]{32}$'
+                 THEN right(t.question_id, 32)::uuid END AS named_survey
+               FROM input t) i
        ), inserted AS (
+         -- Kept under the client's question id (the survey's), so scores group as before.
          INSERT INTO survey_answers (event_id, survey_id, page_id, user_id, question_id, type, payload,
                                      score, valid, follow_up_text, submitted_at)
-         SELECT $1, survey_id, $2, $3, question_id, type, payload, score, valid, follow_up_text, $4
-         FROM matched
+         SELECT $1, m.survey_id, $2, $3,
+                coalesce(s.question_id, regexp_replace(m.question_id, '__[0-9a-f]{32}$', '')),
+                m.type, m.payload, m.score, m.valid, m.follow_up_text, $4
+         FROM matched m LEFT JOIN surveys s ON s.id = m.survey_id
          ON CONFLICT (event_id, question_id) DO NOTHING
-         RETURNING survey_id, question_id, type, score, valid
+         RETURNING survey_id, question_id, type, score, valid, follow_up_text
        ), scored AS (
          INSERT INTO score_daily AS d (page_id, question_id, type, day, score, count)
          SELECT $2, question_id, type, ($4::timestamptz AT TIME ZONE 'UTC')::date, score, count(*)::int
          FROM inserted WHERE valid
          GROUP BY question_id, type, score
          ON CONFLICT (page_id, question_id, type, day, score) DO UPDATE SET count = d.count + EXCLUDED.count
+       ), origin AS (
+         INSERT INTO score_daily_origin AS d (page_id, question_id, type, day, responder, rule, score, count)
+         SELECT $2, i.question_id, i.type, ($4::timestamptz AT TIME ZONE 'UTC')::date,
+                coalesce(s.responder_app_id, ''), coalesce(s.rule_id, ''), i.score, count(*)::int
+         FROM inserted i LEFT JOIN surveys s ON s.id = i.survey_id
+         WHERE i.valid
+         GROUP BY 2, 3, 5, 6, 7
+         ON CONFLICT (page_id, question_id, type, day, responder, rule, score)
+         DO UPDATE SET count = d.count + EXCLUDED.count
        ), previous AS (
          SELECT s.id, s.status FROM surveys s JOIN inserted i ON i.survey_id = s.id
          FOR UPDATE OF s
@@ -100,7 +153,9 @@ export class SurveyAnswerRepository {
          ON CONFLICT (page_id, question_id, type, day)
          DO UPDATE SET responded = d.responded + EXCLUDED.responded, expired = d.expired + EXCLUDED.expired
        )
-       SELECT count(*)::int AS inserted, count(survey_id)::int AS matched FROM inserted`,
+       SELECT survey_id::text AS "surveyId", question_id AS "questionId", type, score, valid,
+              follow_up_text AS "followUpText"
+       FROM inserted`,
       [
         input.eventKey,
         input.pageId,
@@ -115,6 +170,6 @@ export class SurveyAnswerRepository {
         CLOCK_SKEW,
       ],
     );
-    return rows[0];
+    return rows;
   }
 }

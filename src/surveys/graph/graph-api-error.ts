@@ -3,8 +3,18 @@
  * and deciding which are worth another attempt.
  */
 
+/** Meta's rate limits: app (4), user (17), Page (32), calls within the hour (613). */
+export const RATE_LIMIT_CODES: ReadonlySet<number> = new Set([4, 17, 32, 613]);
+
 /** Unknown error, service unavailable, and the rate limits (app, user, Page, hourly calls). */
-export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, 4, 17, 32, 613]);
+export const TRANSIENT_CODES: ReadonlySet<number> = new Set([1, 2, ...RATE_LIMIT_CODES]);
+
+/** Whether Meta refused for sending too much: one of its rate-limit codes, or a bare 429. */
+export function isRateLimit(detail: Pick<GraphErrorDetail, 'code' | 'httpStatus'>): boolean {
+  return detail.code !== null
+    ? RATE_LIMIT_CODES.has(detail.code)
+    : detail.httpStatus === 429;
+}
 
 /**
  * Errors that another attempt cannot fix: permissions (10, 200-299, e.g. 10/2018278 sent outside

@@ -11,8 +11,8 @@ import {
 } from './graph-api-error';
 
 export interface GraphClientOptions {
-  /** GRAPH_API_URL, without a trailing slash. */
-  baseUrl: string;
+  /** GRAPH_API_URL, without a trailing slash; a function is asked again for every request. */
+  baseUrl: string | (() => string);
   /** GRAPH_API_VERSION, e.g. v21.0. */
   version: string;
   /** Per request, answer body included. */
@@ -50,10 +50,18 @@ export class GraphSendApiClient {
 
   constructor(private readonly options: GraphClientOptions) {}
 
-  /** POST /{version}/{page}/messages. Throws GraphApiError when it fails for good. */
-  async sendMessage(pageId: string, token: string, body: SendApiBody): Promise<SendResult> {
+  /**
+   * POST /{version}/{page}/messages. Throws GraphApiError when it fails for good. `maxAttempts`
+   * overrides the client's (1: a caller that paces its own retries, such as a campaign).
+   */
+  async sendMessage(
+    pageId: string,
+    token: string,
+    body: SendApiBody,
+    options: { maxAttempts?: number } = {},
+  ): Promise<SendResult> {
     const path = `/${encodeURIComponent(pageId)}/messages`;
-    const { json, attempts } = await this.call('POST', path, token, body);
+    const { json, attempts } = await this.call('POST', path, token, body, options.maxAttempts);
     const messageId = typeof json.message_id === 'string' ? json.message_id : null;
     return { messageId, attempts };
   }
@@ -79,9 +87,10 @@ export class GraphSendApiClient {
     path: string,
     token: string,
     body?: unknown,
+    maxAttempts = this.options.maxAttempts,
   ): Promise<{ json: Record<string, unknown>; attempts: number }> {
-    const { baseUrl, version, timeoutMs, maxAttempts, baseDelayMs, maxDelayMs } = this.options;
-    const url = `${baseUrl}/${version}${path}`;
+    const { baseUrl, version, timeoutMs, baseDelayMs, maxDelayMs } = this.options;
+    const url = `${typeof baseUrl === 'string' ? baseUrl : baseUrl()}/${version}${path}`;
     for (let attempt = 1; ; attempt++) {
       let failure;
       try {

@@ -4,6 +4,7 @@ import { DatabaseService } from '../../database/database.service';
 import { serialQuery } from '../../database/serial-query';
 import { allOf, SqlParams } from '../../database/sql-params';
 import { SCORE_TYPES, type ScoreType } from '../template/survey-template';
+import type { CommentOrder, CommentSlice } from './comment-order';
 import type { TrendInterval } from './score-calculator';
 
 export interface ScoreFilter {
@@ -16,6 +17,32 @@ export interface ScoreCountRow {
   score: number;
   count: number;
 }
+
+/** What GET /api/scores/breakdown groups by. */
+export const BREAKDOWN_BY = ['page', 'questionId', 'rule', 'responder'] as const;
+export type BreakdownBy = (typeof BREAKDOWN_BY)[number];
+
+export interface KeyCountRow {
+  /** The Page, question, rule or responder app id; '' for "none" (no rule / nobody known). */
+  key: string;
+  score: number;
+  count: number;
+}
+
+/**
+ * Where each breakdown reads its whole days (a rollup, alias d) and its partial days (the answers,
+ * alias a, joined to the survey they answered, alias s), and the key in each.
+ */
+const BREAKDOWN_SOURCES: Record<BreakdownBy, { rollup: string; dayKey: string; rowKey: string }> = {
+  page: { rollup: 'score_daily', dayKey: 'd.page_id', rowKey: 'a.page_id' },
+  questionId: { rollup: 'score_daily', dayKey: 'd.question_id', rowKey: 'a.question_id' },
+  rule: { rollup: 'score_daily_origin', dayKey: 'd.rule', rowKey: "coalesce(s.rule_id, '')" },
+  responder: {
+    rollup: 'score_daily_origin',
+    dayKey: 'd.responder',
+    rowKey: "coalesce(s.responder_app_id, '')",
+  },
+};
 
 export interface PeriodCountRow {
   period: string;
@@ -33,11 +60,21 @@ export interface SurveyCounts {
 export interface CommentRow {
   id: string;
   surveyId: string | null;
+  pageId: string;
   userId: string;
   type: string;
   score: number | null;
   text: string;
   submittedAt: Date;
+  /** The score's place on the common scale (rankOf); 0 in slices of a whole type. */
+  rank: number;
+}
+
+/** Where a page of comments ends: its last row's rank, time and id. */
+export interface CommentPosition {
+  rank: number;
+  submittedAt: string;
+  id: string;
 }
 
 const dayStart = (day: string): Date => new Date(`${day}T00:00:00Z`);
@@ -115,6 +152,50 @@ export class ScoresRepository {
     }>(
       this.prisma.pool,
       `SELECT type, score, sum(count)::text AS count FROM (${parts.join(' UNION ALL ')}) counts GROUP BY type, score`,
+      params.values,
+    );
+    return rows.map((row) => ({ ...row, count: Number(row.count) }));
+  }
+
+  /**
+   * Valid answers of one type per breakdown key and score: whole days from the rollup that holds
+   * the key, partial days from the answers (through the (page_id, type, submitted_at) or
+   * (type, submitted_at) index) and their surveys (by primary key).
+   */
+  async keyCounts(
+    by: BreakdownBy,
+    type: ScoreType,
+    filter: ScoreFilter,
+    range: SplitRange,
+  ): Promise<KeyCountRow[]> {
+    const source = BREAKDOWN_SOURCES[by];
+    const params = new SqlParams();
+    const parts: string[] = [];
+    if (range.days !== null) {
+      const where = [
+        `d.type = ${params.add(type)}`,
+        ...ownerConditions(params, filter, 'd'),
+        ...dayConditions(params, range.days, 'd.day'),
+      ];
+      parts.push(`SELECT ${source.dayKey} AS key, d.score, sum(d.count)::bigint AS count
+        FROM ${source.rollup} d WHERE ${allOf(where)} GROUP BY 1, 2`);
+    }
+    for (const partial of range.partial) {
+      const where = [
+        `a.type = ${params.add(type)}`,
+        'a.valid',
+        ...ownerConditions(params, filter, 'a'),
+        ...timeConditions(params, partial, 'a.submitted_at'),
+      ];
+      parts.push(`SELECT ${source.rowKey} AS key, a.score, count(*)::bigint AS count
+        FROM survey_answers a LEFT JOIN surveys s ON s.id = a.survey_id
+        WHERE ${allOf(where)} GROUP BY 1, 2`);
+    }
+    if (parts.length === 0) return [];
+    const { rows } = await serialQuery<{ key: string; score: number; count: string }>(
+      this.prisma.pool,
+      `SELECT key, score, sum(count)::text AS count FROM (${parts.join(' UNION ALL ')}) counts
+       GROUP BY key, score`,
       params.values,
     );
     return rows.map((row) => ({ ...row, count: Number(row.count) }));
@@ -228,39 +309,49 @@ export class ScoresRepository {
   }
 
   /**
-   * Valid answers with a follow-up text, newest first, after the keyset `after`. One index scan a
-   * type, merged, so that a page costs `limit` rows per type however many answers there are.
+   * Valid answers with a follow-up text, after the keyset `after`: newest first, or lowest rank
+   * first then newest. One index scan a slice (commentSlices: a type, or a score of a type, through
+   * the partial comment indexes survey_answers_comments_page_idx / _comments_idx), each stopped
+   * at `limit` rows, merged: a page costs `limit` rows per slice however many answers there are.
+   * With lowest first, slices ranked before the cursor's are not read at all.
    */
   async comments(
-    filter: ScoreFilter & { type?: ScoreType },
+    filter: ScoreFilter,
+    slices: readonly CommentSlice[],
+    order: CommentOrder,
     range: { from: Date | null; to: Date | null },
     limit: number,
-    after: { submittedAt: string; id: string } | null,
+    after: CommentPosition | null,
   ): Promise<CommentRow[]> {
     const params = new SqlParams();
     const max = params.add(limit);
-    const parts = (filter.type === undefined ? SCORE_TYPES : [filter.type]).map((type) => {
+    const parts: string[] = [];
+    for (const slice of slices) {
+      if (order === 'lowest' && after !== null && slice.rank < after.rank) continue;
       const where = [
-        `a.type = ${params.add(type)}`,
+        `a.type = ${params.add(slice.type)}`,
         'a.valid',
         'a.follow_up_text IS NOT NULL',
         ...ownerConditions(params, filter, 'a'),
         ...timeConditions(params, range, 'a.submitted_at'),
       ];
-      if (after !== null) {
+      if (slice.score !== null) where.push(`a.score = ${params.add(slice.score)}`);
+      if (after !== null && (order === 'newest' || slice.rank === after.rank)) {
         where.push(
           `(a.submitted_at, a.id) < (${params.add(after.submittedAt)}::timestamptz, ${params.add(after.id)}::bigint)`,
         );
       }
-      return `(SELECT a.id, a.survey_id, a.user_id, a.type, a.score, a.follow_up_text, a.submitted_at
-        FROM survey_answers a WHERE ${allOf(where)} ORDER BY a.submitted_at DESC, a.id DESC LIMIT ${max})`;
-    });
+      parts.push(`(SELECT a.id, a.survey_id, a.page_id, a.user_id, a.type, a.score, a.follow_up_text,
+          a.submitted_at, ${params.add(slice.rank)}::int AS rank
+        FROM survey_answers a WHERE ${allOf(where)} ORDER BY a.submitted_at DESC, a.id DESC LIMIT ${max})`);
+    }
+    if (parts.length === 0) return [];
     const { rows } = await serialQuery<CommentRow>(
       this.prisma.pool,
-      `SELECT id::text, survey_id::text AS "surveyId", user_id AS "userId", type, score,
-              follow_up_text AS text, submitted_at AS "submittedAt"
+      `SELECT id::text, survey_id::text AS "surveyId", page_id AS "pageId", user_id AS "userId",
+              type, score, follow_up_text AS text, submitted_at AS "submittedAt", rank
        FROM (${parts.join(' UNION ALL ')}) comments
-       ORDER BY submitted_at DESC, id DESC LIMIT ${max}`,
+       ORDER BY ${order === 'lowest' ? 'rank, ' : ''}submitted_at DESC, id DESC LIMIT ${max}`,
       params.values,
     );
     return rows;

@@ -1,9 +1,12 @@
 import { Logger } from '@nestjs/common';
+import { DatabaseService } from '../../database/database.service';
+import { Metrics } from '../../metrics/metrics';
 import type { AppConfig } from '../../config/app-config';
 import type { AnyMessengerEvent } from '../../events/messenger-events';
 import { MAX_ID_BYTES, PermanentEventError } from '../../events/permanent-event.error';
 import { parseDelivery } from '../intake/messenger-event.parser';
 import { EventProcessor, MAX_QUEUED } from './event-processor.service';
+import type { OutboundEvents } from '../../outbound/outbound-events.service';
 import type { InboxRepository } from './inbox.repository';
 import type { InboxWriter } from './inbox-writer.service';
 import type { StoredEvent } from './stored-event';
@@ -116,8 +119,16 @@ beforeAll(() => {
   Logger.overrideLogger(false);
 });
 
+/** What the processor reads of the configuration; `handlesEvents` false is an intake. */
+let config: { webhookMaxAttempts: number; webhookRetryBaseMs: number; handlesEvents: boolean };
+
 beforeEach(() => {
   jest.useFakeTimers();
+  config = {
+    webhookMaxAttempts: MAX_ATTEMPTS,
+    webhookRetryBaseMs: RETRY_BASE_MS,
+    handlesEvents: true,
+  };
   bus = new FakeBus();
   inbox = new FakeInbox();
   writer = { pending: 0 };
@@ -125,7 +136,10 @@ beforeEach(() => {
     bus, // structurally an EventBus
     inbox as unknown as InboxRepository,
     writer as unknown as InboxWriter,
-    { webhookMaxAttempts: MAX_ATTEMPTS, webhookRetryBaseMs: RETRY_BASE_MS } as unknown as AppConfig,
+    config as unknown as AppConfig,
+    // The fake inbox never runs the dead-event callback: the outbox is tested end to end.
+    { record: () => Promise.resolve() } as unknown as OutboundEvents,
+    new Metrics({ pool: {} } as unknown as DatabaseService),
   );
 });
 
@@ -180,6 +194,19 @@ describe('the queue limit', () => {
 
     await pass(MARK_WAIT_MS);
     expect(inbox.released).toEqual([stored(3, MAX_QUEUED + 1).map((s) => s.id)]);
+  });
+});
+
+describe('on an intake (PROCESS_ROLE=intake)', () => {
+  it('does reserve no room and hands every event to the workers, handling none', async () => {
+    config.handlesEvents = false;
+    expect(processor.reserve(1)).toBe(false);
+    processor.enqueue(stored(3));
+    expect(processor.backlog).toBe(0);
+    await pass(MARK_WAIT_MS);
+    expect(bus.published).toEqual([]);
+    expect(inbox.released).toEqual([['1', '2', '3']]);
+    expect(inbox.processed).toEqual([]);
   });
 });
 

@@ -5,11 +5,16 @@ import {
   BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { Metrics } from '../../metrics/metrics';
+import { inProcessingSpan } from '../../telemetry/trace-context';
 import { EventBus } from '../../events/event-bus';
 import { assertProcessable, permanentReason } from '../../events/permanent-event.error';
 import { InboxRepository } from './inbox.repository';
 import { InboxWriter } from './inbox-writer.service';
-import type { StoredEvent } from './stored-event';
+import type { SqlClient } from '../../database/transaction';
+import { OutboundEvents } from '../../outbound/outbound-events.service';
+import type { InboxRow, StoredEvent } from './stored-event';
+import { toWebhookEventDto } from './webhook-event-view';
 
 const MAX_CONCURRENT = 16;
 /**
@@ -50,6 +55,8 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     private readonly inbox: InboxRepository,
     private readonly writer: InboxWriter,
     private readonly config: AppConfig,
+    private readonly outbound: OutboundEvents,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -59,6 +66,8 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
    * one UPDATE per batch, which under a burst cost PostgreSQL more than the intake itself.
    */
   reserve(count: number): boolean {
+    // An intake handles nothing: what it stores is due at once, for the workers.
+    if (!this.config.handlesEvents) return false;
     if (this.stopped || this.queue.length + this.reserved + count > MAX_QUEUED) return false;
     this.reserved += count;
     return true;
@@ -79,8 +88,9 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
       // Stored events this process does not take (stopping, or a backlog beyond what memory
       // should hold) stay pending in the inbox, released to the sweeper of any replica rather
       // than left under this process's lease.
-      if (this.stopped || this.queue.length >= MAX_QUEUED) this.released.push(item.id);
-      else this.queue.push(item);
+      if (this.stopped || !this.config.handlesEvents || this.queue.length >= MAX_QUEUED) {
+        this.released.push(item.id);
+      } else this.queue.push(item);
     }
     this.pump();
     if (this.released.length > 0) this.scheduleOutcomes();
@@ -150,10 +160,10 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     for (const waiter of waiting) if (!this.waiters.includes(waiter)) waiter.resolve();
   }
 
-  private async handle({ id, event }: StoredEvent): Promise<void> {
+  private async handle({ id, event, traceContext }: StoredEvent): Promise<void> {
     try {
       assertProcessable(event);
-      await this.bus.publish(event);
+      await inProcessingSpan(event.kind, traceContext, () => this.bus.publish(event));
     } catch (error) {
       const permanent = permanentReason(error);
       if (permanent === null) await this.recordFailure(id, error);
@@ -170,10 +180,18 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     else this.markTimer ??= setTimeout(() => void this.flushOutcomes(), 20);
   }
 
+  /** webhook_event.dead, on the transaction that makes the event dead. */
+  private reportDead(tx: SqlClient, row: InboxRow): Promise<void> {
+    return this.outbound.record(tx, [{ type: 'webhook_event.dead', data: toWebhookEventDto(row) }]);
+  }
+
   /** An event no attempt can process: dead at once, with why, for an operator to look at. */
   private async recordDead(id: string, error: unknown, reason: string): Promise<void> {
     try {
-      await this.inbox.markDead(id, errorText(error), reason);
+      await this.inbox.markDead(id, errorText(error), reason, (tx, row) =>
+        this.reportDead(tx, row),
+      );
+      this.metrics.eventOutcomes.inc({ status: 'dead' });
     } catch (markError) {
       // Still pending under its lease: the sweeper tries it again and it fails the same way.
       this.logger.error(`could not set event ${id} aside: ${String(markError)}`);
@@ -186,13 +204,19 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     try {
       // Jitter spreads the retries of events that failed together (a database blip).
       const jitter = 0.5 + Math.random();
+      let dead = false;
       await this.inbox.markFailed(
         id,
         message,
         this.config.webhookMaxAttempts,
         this.config.webhookRetryBaseMs,
         jitter,
+        (tx, row) => {
+          dead = true;
+          return this.reportDead(tx, row);
+        },
       );
+      this.metrics.eventOutcomes.inc({ status: dead ? 'dead' : 'failed' });
     } catch (markError) {
       // The event stays pending under its lease; the sweeper will try it again.
       this.logger.error(`could not record the failure of event ${id}: ${String(markError)}`);
@@ -210,6 +234,8 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
     this.marking = this.marking.then(async () => {
       try {
         await this.inbox.markProcessed(processed);
+        if (processed.length > 0)
+          this.metrics.eventOutcomes.inc({ status: 'processed' }, processed.length);
       } catch (error) {
         // Not lost: unmarked events are published again by the sweeper (handlers are idempotent).
         this.logger.error(`could not mark ${processed.length} events processed: ${String(error)}`);

@@ -4,10 +4,11 @@ import {
   OnApplicationBootstrap,
   BeforeApplicationShutdown,
 } from '@nestjs/common';
+import { DatabaseOutage } from '../../database/database-outage.service';
 import { AppConfig } from '../../config/app-config';
 import { EventProcessor } from './event-processor.service';
 import { InboxRepository } from './inbox.repository';
-import { PUBLISH_LEASE_MS, toStoredEvent } from './stored-event';
+import { toStoredEvent } from './stored-event';
 
 const CLAIM_BATCH = 500;
 
@@ -20,6 +21,8 @@ export class EventSweeper implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(EventSweeper.name);
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<number> | null = null;
+  /** A wake-up came during a pass: one more pass follows it, so no NOTIFY is slept through. */
+  private again = false;
   private stopped = false;
   private wakeOnStop: () => void = () => {};
   private readonly stopping = new Promise<void>((resolve) => (this.wakeOnStop = resolve));
@@ -28,9 +31,12 @@ export class EventSweeper implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly inbox: InboxRepository,
     private readonly processor: EventProcessor,
     private readonly config: AppConfig,
+    private readonly outage: DatabaseOutage,
   ) {}
 
   onApplicationBootstrap(): void {
+    // An intake stores events for the workers and claims none.
+    if (!this.config.handlesEvents) return;
     void this.sweep();
     this.timer = setInterval(() => void this.sweep(), this.config.webhookSweepIntervalMs);
     this.timer.unref();
@@ -46,8 +52,21 @@ export class EventSweeper implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** One pass; returns how many events it claimed. Passes never overlap. */
   sweep(): Promise<number> {
-    this.sweeping ??= this.claimAndPublish().finally(() => (this.sweeping = null));
+    this.sweeping ??= this.claimAndPublish().finally(() => {
+      this.sweeping = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.sweep();
+      }
+    });
     return this.sweeping;
+  }
+
+  /** Work was stored (a NOTIFY): a pass now, or right after the one under way. */
+  wake(): void {
+    if (this.stopped || !this.config.handlesEvents) return;
+    if (this.sweeping) this.again = true;
+    else void this.sweep();
   }
 
   /**
@@ -62,13 +81,13 @@ export class EventSweeper implements OnApplicationBootstrap, BeforeApplicationSh
         await Promise.race([this.processor.backlogBelow(CLAIM_BATCH / 2), this.stopping]);
         if (this.stopped) break;
         const room = CLAIM_BATCH - this.processor.backlog;
-        const rows = await this.inbox.claimDue(room, PUBLISH_LEASE_MS);
+        const rows = await this.inbox.claimDue(room, this.config.webhookLeaseMs);
         this.processor.enqueue(rows.map(toStoredEvent));
         claimed += rows.length;
         if (rows.length < room) break;
       }
     } catch (error) {
-      this.logger.warn(`sweep failed: ${String(error)}`);
+      if (!this.outage.jobFailed(error)) this.logger.warn(`sweep failed: ${String(error)}`);
     }
     if (claimed > 0) this.logger.log(`republished ${claimed} stored event(s)`);
     return claimed;

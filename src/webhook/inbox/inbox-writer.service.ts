@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 import { InboxRepository } from './inbox.repository';
-import { DeliveryToStore, PUBLISH_LEASE_MS, StoredEvent } from './stored-event';
+import { AppConfig } from '../../config/app-config';
+import { DeliveryToStore, StoredEvent } from './stored-event';
 const MAX_BATCH_EVENTS = 5_000;
 /** Bodies are sent as one statement: keep it far below V8's and PostgreSQL's limits. */
 const MAX_BATCH_BYTES = 32 * 1024 * 1024;
@@ -19,10 +20,14 @@ interface Waiting {
  */
 @Injectable()
 export class InboxWriter {
+  private readonly logger = new Logger(InboxWriter.name);
   private readonly waiting: Waiting[] = [];
   private writing = 0;
 
-  constructor(private readonly inbox: InboxRepository) {}
+  constructor(
+    private readonly inbox: InboxRepository,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Resolves with the events that were new once the delivery is durably stored. */
   store(delivery: DeliveryToStore): Promise<StoredEvent[]> {
@@ -65,12 +70,38 @@ export class InboxWriter {
     return this.waiting.splice(0, count);
   }
 
+  /** One NOTIFY at a time; those asked for meanwhile are folded into the next one. */
+  private notifying = false;
+  private notifyAgain = false;
+
+  private wakeWorkers(): void {
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    this.inbox
+      .notifyDue()
+      .catch((error: unknown) => {
+        // Not lost: the workers' sweep finds the events within WEBHOOK_SWEEP_INTERVAL_MS.
+        this.logger.warn(`could not notify the workers: ${String(error)}`);
+      })
+      .finally(() => {
+        this.notifying = false;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.wakeWorkers();
+        }
+      });
+  }
+
   private async write(batch: Waiting[]): Promise<void> {
     try {
       const ids = await this.inbox.insertDeliveries(
         batch.map((item) => item.delivery),
-        PUBLISH_LEASE_MS,
+        this.config.webhookLeaseMs,
       );
+      const newEvents = ids.size;
       for (const item of batch) {
         const stored: StoredEvent[] = [];
         for (const { dedupeKey, event } of item.delivery.events) {
@@ -78,11 +109,15 @@ export class InboxWriter {
           // The first copy of a key in the batch takes it; later copies are duplicates.
           if (id !== undefined) {
             ids.delete(dedupeKey);
-            stored.push({ id, event });
+            stored.push({ id, event, traceContext: item.delivery.traceContext });
           }
         }
         item.resolve(stored);
       }
+      // Events stored due at once (not under this process's lease) are for the workers: they are
+      // woken now rather than at their next sweep. After the answers: the NOTIFY is not part of
+      // what a delivery's acknowledgement waits for.
+      if (newEvents > 0 && batch.some((item) => !item.delivery.leased)) this.wakeWorkers();
     } catch (error) {
       // A database that did not answer this write (within DATABASE_TIMEOUT_MS) will not answer the
       // next one either: the deliveries queued behind it are refused now rather than each waiting

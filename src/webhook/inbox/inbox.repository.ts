@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { DatabaseService } from '../../database/database.service';
 import { allOf, SqlParams } from '../../database/sql-params';
+import { inTransaction, type SqlClient } from '../../database/transaction';
 import type { DeliveryToStore, InboxRow, InboxStatus } from './stored-event';
 
 // Hostile deliveries hold values JSON allows and the columns refuse. Refusing the delivery would
@@ -26,7 +27,7 @@ const asTimeMs = (value: number): number | null =>
 
 const ROW_COLUMNS = `id::text, dedupe_key AS "dedupeKey", kind, object, source, page_id AS "pageId", user_id AS "userId",
   entry_time::text AS "entryTime", payload, status, attempts, last_error AS "lastError", reason,
-  received_at AS "receivedAt"`;
+  received_at AS "receivedAt", trace_context AS "traceContext"`;
 
 /**
  * Extra time the inbox write is given per MiB of delivery bodies, beyond DATABASE_TIMEOUT_MS.
@@ -40,6 +41,9 @@ const WRITE_MS_PER_MIB = 1_000;
  * took over 6 s for 60,000 on a loaded machine, and was refused).
  */
 const WRITE_MS_PER_1000_EVENTS = 200;
+
+/** The NOTIFY channel on which stored work wakes the workers (a payload-less signal). */
+export const INBOX_CHANNEL = 'webhook_events';
 
 /** The webhook inbox: deliveries and their events, and each event's processing state. */
 @Injectable()
@@ -69,6 +73,7 @@ export class InboxRepository {
       body: d.body,
       event_count: d.events.length,
       leased: d.leased,
+      trace_context: d.traceContext,
     }));
     let n = 0;
     const eventRows = deliveries.flatMap((d, index) =>
@@ -95,18 +100,19 @@ export class InboxRepository {
       name: 'webhook.insert-deliveries',
       text: `WITH input AS (
          SELECT nextval(pg_get_serial_sequence('webhook_deliveries', 'id')) AS id, t.*
-         FROM json_to_recordset($1::json) AS t(ord int, object text, body text, event_count int, leased bool)
+         FROM json_to_recordset($1::json) AS t(ord int, object text, body text, event_count int, leased bool,
+                                               trace_context text)
        ), deliveries AS (
          INSERT INTO webhook_deliveries (id, object, body, event_count)
          SELECT id, object, body, event_count FROM input
        )
        INSERT INTO webhook_events (delivery_id, dedupe_key, kind, object, source, page_id, user_id, entry_time,
-                                   occurred_at, payload, status, next_attempt_at, reason)
+                                   occurred_at, payload, status, next_attempt_at, reason, trace_context)
        SELECT input.id, e.dedupe_key, e.kind, e.object, e.source, e.page_id, e.user_id, e.entry_time,
               coalesce(to_timestamp(e.occurred_ms / 1000.0), now()), e.payload,
               CASE WHEN e.kind = 'unknown' THEN 'unknown' ELSE 'pending' END::"WebhookEventStatus",
               now() + make_interval(secs => CASE WHEN input.leased THEN $3::int ELSE 0 END / 1000.0),
-              left(e.reason, 500)
+              left(e.reason, 500), input.trace_context
        FROM json_to_recordset($2::json)
             AS e(n int, ord int, dedupe_key text, kind text, object text, source text, page_id text,
                  user_id text, entry_time bigint, occurred_ms float8, payload jsonb, reason text)
@@ -128,6 +134,11 @@ export class InboxRepository {
     return { query_timeout: this.config.databaseTimeoutMs + Math.ceil(extra) };
   }
 
+  /** Wakes the processes listening on INBOX_CHANNEL: events are stored and due now. */
+  async notifyDue(): Promise<void> {
+    await this.prisma.pool.query(`SELECT pg_notify('${INBOX_CHANNEL}', '')`);
+  }
+
   async markProcessed(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.prisma.pool.query(
@@ -140,7 +151,8 @@ export class InboxRepository {
 
   /**
    * Records a failed attempt: retried after `baseDelayMs` doubled for each earlier attempt (capped
-   * at an hour, times `jitter`), or dead once `maxAttempts` is reached.
+   * at an hour, times `jitter`), or dead once `maxAttempts` is reached. `whenDead` runs on the same
+   * transaction when this attempt made the event dead, with the event as it now is.
    */
   async markFailed(
     id: string,
@@ -148,28 +160,42 @@ export class InboxRepository {
     maxAttempts: number,
     baseDelayMs: number,
     jitter: number,
+    whenDead?: (tx: SqlClient, row: InboxRow) => Promise<void>,
   ): Promise<void> {
-    await this.prisma.pool.query(
-      `UPDATE webhook_events
-       SET attempts = attempts + 1,
-           status = CASE WHEN attempts + 1 >= $3 THEN 'dead' ELSE 'failed' END::"WebhookEventStatus",
-           last_error = left($2, 4000),
-           reason = CASE WHEN attempts + 1 >= $3 THEN 'gave up after ' || (attempts + 1) || ' attempts: ' ELSE '' END
-                    || left($2, 500),
-           next_attempt_at = now() + make_interval(secs => least(3600000, $4::float8 * power(2, attempts)) * $5::float8 / 1000.0)
-       WHERE id = $1::bigint`,
-      [id, error, maxAttempts, baseDelayMs, jitter],
-    );
+    await inTransaction(this.prisma.pool, async (tx) => {
+      const { rows } = await tx.query<InboxRow>(
+        `UPDATE webhook_events
+         SET attempts = attempts + 1,
+             status = CASE WHEN attempts + 1 >= $3 THEN 'dead' ELSE 'failed' END::"WebhookEventStatus",
+             last_error = left($2, 4000),
+             reason = CASE WHEN attempts + 1 >= $3 THEN 'gave up after ' || (attempts + 1) || ' attempts: ' ELSE '' END
+                      || left($2, 500),
+             next_attempt_at = now() + make_interval(secs => least(3600000, $4::float8 * power(2, attempts)) * $5::float8 / 1000.0)
+         WHERE id = $1::bigint
+         RETURNING ${ROW_COLUMNS}`,
+        [id, error, maxAttempts, baseDelayMs, jitter],
+      );
+      if (rows[0]?.status === 'dead') await whenDead?.(tx, rows[0]);
+    });
   }
 
-  /** Sets aside an event that can never be processed: dead at this attempt, with why. */
-  async markDead(id: string, error: string, reason: string): Promise<void> {
-    await this.prisma.pool.query(
-      `UPDATE webhook_events
-       SET attempts = attempts + 1, status = 'dead', last_error = left($2, 4000), reason = left($3, 500)
-       WHERE id = $1::bigint`,
-      [id, error, reason],
-    );
+  /** Sets aside an event that can never be processed: dead at this attempt, with why (`whenDead` as above). */
+  async markDead(
+    id: string,
+    error: string,
+    reason: string,
+    whenDead?: (tx: SqlClient, row: InboxRow) => Promise<void>,
+  ): Promise<void> {
+    await inTransaction(this.prisma.pool, async (tx) => {
+      const { rows } = await tx.query<InboxRow>(
+        `UPDATE webhook_events
+         SET attempts = attempts + 1, status = 'dead', last_error = left($2, 4000), reason = left($3, 500)
+         WHERE id = $1::bigint
+         RETURNING ${ROW_COLUMNS}`,
+        [id, error, reason],
+      );
+      if (rows[0] !== undefined) await whenDead?.(tx, rows[0]);
+    });
   }
 
   /**
@@ -197,8 +223,13 @@ export class InboxRepository {
   /** Makes events due now (events this process will not publish itself after all). */
   async release(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
+    // And the listening workers are woken, on commit, when any event was released.
     await this.prisma.pool.query(
-      `UPDATE webhook_events SET next_attempt_at = now() WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
+      `WITH released AS (
+         UPDATE webhook_events SET next_attempt_at = now() WHERE id = ANY($1::bigint[]) AND status = 'pending'
+         RETURNING 1
+       )
+       SELECT pg_notify('${INBOX_CHANNEL}', '') FROM (SELECT 1 FROM released LIMIT 1) AS any_released`,
       [ids],
     );
   }
@@ -213,6 +244,23 @@ export class InboxRepository {
       [id, leaseMs],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * For the metrics, at each scrape: events waiting to be processed (pending or failed, counted up
+   * to `cap`: a count of a large backlog would read all of it) and the age in seconds of the
+   * oldest of them (one index probe per status). Bounded by the statement timeout like any query.
+   */
+  async backlog(cap: number): Promise<{ waiting: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.prisma.pool.query<{ waiting: number; age: number | null }>(
+      `SELECT (SELECT count(*)::int FROM (
+                 SELECT 1 FROM webhook_events WHERE status IN ('pending', 'failed') LIMIT $1) AS capped) AS waiting,
+              extract(epoch FROM now() - least(
+                (SELECT received_at FROM webhook_events WHERE status = 'pending' ORDER BY id LIMIT 1),
+                (SELECT received_at FROM webhook_events WHERE status = 'failed' ORDER BY id LIMIT 1)))::float8 AS age`,
+      [cap],
+    );
+    return { waiting: rows[0].waiting, oldestAgeSeconds: Math.max(0, rows[0].age ?? 0) };
   }
 
   /** Events in one status, or every event not processed yet, oldest first. */

@@ -7,10 +7,8 @@ import type {
 import { parseEvent } from '../intake/messenger-event.parser';
 
 // The inbox's shared vocabulary in one place: what is written, what is read back, what is
-// published, and the lease that keeps the sweeper off events this process is about to publish.
-
-/** How long a stored event is left to this process before the sweeper may take it. */
-export const PUBLISH_LEASE_MS = 30_000;
+// published. (The lease that keeps the sweeper off events a process is about to publish is
+// WEBHOOK_LEASE_MS.)
 
 export type InboxStatus = 'pending' | 'processed' | 'failed' | 'dead' | 'unknown';
 
@@ -21,6 +19,8 @@ export interface DeliveryToStore {
   events: { dedupeKey: string; event: AnyMessengerEvent; payload: unknown }[];
   /** Whether this process will publish the events itself (else they are due to the sweeper at once). */
   leased: boolean;
+  /** The W3C `traceparent` of the intake request (tracing on), kept with each event; else null. */
+  traceContext: string | null;
 }
 
 /** A stored event as the inbox reads it back. */
@@ -40,12 +40,15 @@ export interface InboxRow {
   /** Why the event is unknown, failed or dead; null otherwise. */
   reason: string | null;
   receivedAt: Date;
+  traceContext: string | null;
 }
 
 /** An event that is durably stored, ready to publish: its inbox id and its domain event. */
 export interface StoredEvent {
   id: string;
   event: AnyMessengerEvent;
+  /** The intake request's `traceparent`, when tracing was on there. */
+  traceContext?: string | null;
 }
 
 /**
@@ -59,5 +62,9 @@ export function toStoredEvent(row: InboxRow): StoredEvent {
     source: row.source,
     entryTime: row.entryTime === null ? null : Number(row.entryTime),
   };
-  return { id: row.id, event: parseEvent(row.payload, context, Date.now(), row.dedupeKey) };
+  return {
+    id: row.id,
+    event: parseEvent(row.payload, context, Date.now(), row.dedupeKey),
+    traceContext: row.traceContext,
+  };
 }

@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { AppError } from '../../common/app-error';
@@ -16,21 +17,9 @@ import {
 } from './dto/webhook-event.dto';
 import { EventProcessor } from './event-processor.service';
 import { InboxRepository } from './inbox.repository';
-import { InboxRow, PUBLISH_LEASE_MS, toStoredEvent } from './stored-event';
-
-function toDto(row: InboxRow): WebhookEventDto {
-  return {
-    id: row.id,
-    kind: row.kind,
-    pageId: row.pageId,
-    userId: row.userId,
-    status: row.status,
-    attempts: row.attempts,
-    lastError: row.lastError,
-    reason: row.reason,
-    receivedAt: row.receivedAt.toISOString(),
-  };
-}
+import { toStoredEvent } from './stored-event';
+import { AppConfig } from '../../config/app-config';
+import { toWebhookEventDto } from './webhook-event-view';
 
 /** Stored events, oldest first: (event id). */
 const EVENT_CURSOR = new CursorCodec(['id']);
@@ -42,9 +31,11 @@ export class WebhookEventsController {
   constructor(
     private readonly inbox: InboxRepository,
     private readonly processor: EventProcessor,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Stored events not (yet) processed, with the reason' })
   @ApiOkResponse({
     type: WebhookEventPageDto,
     description: 'stored events that are not (yet) processed, oldest first',
@@ -52,10 +43,11 @@ export class WebhookEventsController {
   async list(@Query() query: ListWebhookEventsQuery): Promise<Page<WebhookEventDto>> {
     const [afterId] = EVENT_CURSOR.decode(query.cursor) ?? [null];
     const rows = await this.inbox.list(query.status, query.limit + 1, afterId);
-    return toPage(rows, query.limit, toDto, (row) => EVENT_CURSOR.encode([row.id]));
+    return toPage(rows, query.limit, toWebhookEventDto, (row) => EVENT_CURSOR.encode([row.id]));
   }
 
   @Post(':id/retry')
+  @ApiOperation({ summary: 'Process a stored event again' })
   @HttpCode(202)
   @ApiAcceptedResponse({
     type: WebhookEventDto,
@@ -63,9 +55,9 @@ export class WebhookEventsController {
   })
   @ApiNotFoundResponse()
   async retry(@Param('id') id: string): Promise<WebhookEventDto> {
-    const row = !isRowId(id) ? null : await this.inbox.requeue(id, PUBLISH_LEASE_MS);
+    const row = !isRowId(id) ? null : await this.inbox.requeue(id, this.config.webhookLeaseMs);
     if (!row) throw AppError.notFound(`webhook event ${id}`);
     this.processor.enqueue([toStoredEvent(row)]); // unknown events stay as they are
-    return toDto(row);
+    return toWebhookEventDto(row);
   }
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppError } from '../../common/app-error';
 import type { OpenApiContributor } from '../../common/openapi-contributor';
 import { AppConfig } from '../../config/app-config';
+import { Metrics } from '../../metrics/metrics';
 import { DATABASE_UNAVAILABLE_RESPONSE } from '../../database/database-unavailable.openapi';
 import { parseDeliveryBody } from './delivery-body';
 import { UnverifiedBodies, UnverifiedBody } from './unverified-bodies';
@@ -30,6 +31,7 @@ export class WebhookDeliveryRoute implements OnModuleInit, OpenApiContributor {
     private readonly adapterHost: HttpAdapterHost,
     private readonly config: AppConfig,
     private readonly intake: WebhookIntake,
+    private readonly metrics: Metrics,
   ) {
     this.unverified = new UnverifiedBodies(config.webhookUnverifiedBytesLimit);
   }
@@ -39,10 +41,12 @@ export class WebhookDeliveryRoute implements OnModuleInit, OpenApiContributor {
 
   /** Adds this route to the OpenAPI document, beside the controllers' routes. */
   describe(document: OpenAPIObject): void {
-    documentWebhookDelivery(document);
+    if (this.config.servesWebhook) documentWebhookDelivery(document);
   }
 
   onModuleInit(): void {
+    // A worker serves no webhook: the route does not exist there (404).
+    if (!this.config.servesWebhook) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     // In a context of its own, where JSON stays the exact bytes Meta signed: it is parsed only
     // after the signature is checked. Every content type goes through readBody, so that no body
@@ -54,8 +58,11 @@ export class WebhookDeliveryRoute implements OnModuleInit, OpenApiContributor {
       );
       // Whatever way the request ends, its bytes go back to the budget (verification gives them
       // back earlier; releasing twice is harmless).
-      webhook.addHook('onResponse', (request, _reply, next) => {
+      webhook.addHook('onResponse', (request, reply, next) => {
         this.release(request);
+        const outcome = deliveryOutcome(reply.statusCode);
+        this.metrics.deliveries.inc({ outcome });
+        this.metrics.acknowledgement.observe({ outcome }, reply.elapsedTime / 1000);
         next();
       });
       webhook.addHook('onRequestAbort', (request, next) => {
@@ -160,6 +167,28 @@ export class WebhookDeliveryRoute implements OnModuleInit, OpenApiContributor {
   }
 }
 
+/** A delivery's answer as a bounded label. */
+function deliveryOutcome(status: number): string {
+  switch (status) {
+    case 200:
+      return 'accepted';
+    case 400:
+      return 'invalid_body';
+    case 401:
+      return 'invalid_signature';
+    case 408:
+      return 'timeout';
+    case 413:
+      return 'too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 503:
+      return 'unavailable';
+    default:
+      return 'error';
+  }
+}
+
 /** A refusal answered before the body is read: the connection closes rather than take the rest. */
 function refusal(status: HttpStatus, code: string, message: string, headers = {}): AppError {
   return new AppError(status, code, message, {}, { connection: 'close', ...headers });
@@ -189,6 +218,7 @@ function documentWebhookDelivery(document: OpenAPIObject): void {
     ...document.paths[WEBHOOK_PATH],
     post: {
       tags: ['webhook'],
+      operationId: 'WebhookDelivery_receive',
       summary: 'A delivery from Meta',
       description:
         'Signed with X-Hub-Signature-256 over the raw body. Answers EVENT_RECEIVED once the delivery and its events are durably stored; 5xx when they cannot be, so that Meta delivers again.',

@@ -1,6 +1,9 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { AppError } from '../../common/app-error';
+import { AppConfig } from '../../config/app-config';
+import { Metrics } from '../../metrics/metrics';
+import { currentTraceparent } from '../../telemetry/trace-context';
 import { isJsonObject, stringField } from '../../events/json-fields';
 import { jsonbSafe } from './delivery-body';
 import { EventProcessor } from '../inbox/event-processor.service';
@@ -21,10 +24,18 @@ const EVENTS_PER_TURN = 1_000;
 /** A delivery's way in: parse, store durably (the acknowledgement waits for this), then publish. */
 @Injectable()
 export class WebhookIntake {
+  private readonly logger = new Logger('Webhook');
+  /** Whether each accepted delivery gets its line: built only then, thousands arrive a second. */
+  private readonly logDeliveries: boolean;
+
   constructor(
     private readonly writer: InboxWriter,
     private readonly processor: EventProcessor,
-  ) {}
+    private readonly metrics: Metrics,
+    config: AppConfig,
+  ) {
+    this.logDeliveries = ['debug', 'trace'].includes(config.logLevel);
+  }
 
   async receive(text: string, body: unknown): Promise<void> {
     const count = countDeliveryEvents(body);
@@ -51,11 +62,45 @@ export class WebhookIntake {
     const leased = this.processor.reserve(events.length);
     let stored: StoredEvent[];
     try {
-      stored = await this.writer.store({ object, body: text, events, leased });
+      stored = await this.writer.store({
+        object,
+        body: text,
+        events,
+        leased,
+        // The request's trace (tracing on), kept with each event for its processing span.
+        traceContext: currentTraceparent(),
+      });
     } catch (error) {
       if (leased) this.processor.unreserve(events.length);
       throw error;
     }
     if (leased) this.processor.enqueue(stored, events.length);
+    for (const { event } of stored) this.metrics.eventsReceived.inc({ kind: event.kind });
+    if (stored.length < events.length) this.metrics.duplicates.inc(events.length - stored.length);
+    if (this.logDeliveries) this.logger.debug(describeDelivery(object, events));
   }
+}
+
+/**
+ * `delivery accepted: object page, Page 1234, 3 events (message 2, read 1)`: enough for someone
+ * wiring a Meta app to see traffic arrive, and nothing a customer wrote.
+ */
+export function describeDelivery(object: string | null, events: DeliveryToStore['events']): string {
+  const kinds = new Map<string, number>();
+  const pages = new Set<string>();
+  for (const { event } of events) {
+    kinds.set(event.kind, (kinds.get(event.kind) ?? 0) + 1);
+    if (event.pageId !== null) pages.add(event.pageId);
+  }
+  const pageIds = [...pages];
+  const pageList =
+    pageIds.length > 3
+      ? `${pageIds.slice(0, 3).join(', ')} and ${pageIds.length - 3} more`
+      : pageIds.join(', ');
+  const kindList = [...kinds].map(([kind, count]) => `${kind} ${count}`).join(', ');
+  return [
+    `delivery accepted: object ${object || '(none)'}`,
+    pageIds.length === 0 ? 'no Page' : `Page${pageIds.length > 1 ? 's' : ''} ${pageList}`,
+    `${events.length} event${events.length === 1 ? '' : 's'}${kindList ? ` (${kindList})` : ''}`,
+  ].join(', ');
 }
