@@ -27,7 +27,7 @@ import type { MessengerEvent } from '../events/messenger-event';
 @Injectable()
 export class IdleTriggerHandler {
   constructor(
-    private readonly database: DatabaseService,
+    private readonly prisma: DatabaseService,
     private readonly clock: Clock,
   ) {}
 
@@ -37,7 +37,7 @@ export class IdleTriggerHandler {
     if (pageId === null || userId === null) return;
     const at = event.occurredAt();
     const fromCustomer = event instanceof MessageReceivedEvent;
-    await this.database.pool.query({
+    await this.prisma.pool.query({
       name: 'automation.conversation-idle-observe',
       text: 'SELECT conversation_idle_observe($1, $2, $3, $4, $5)',
       values: [
