@@ -8,7 +8,8 @@
 // service is the same in both, so the difference is the pruning's. Reports the intake's rate in
 // both kinds of window (mean, and the median of each pruning window over the held-off one after
 // it), the pruning rate (rows over the seconds of pruning windows), and checks that nothing new
-// was pruned.
+// was pruned. Then erases one customer with BENCH_ERASE_MESSAGES messages beside what the run
+// stored; BENCH_ERASE_ONLY=1 measures only that, beside BENCH_PRUNE_ROWS × 2 recent raw rows.
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { ROOT, freshDatabase, startServer, cannon } = require('./lib');
@@ -35,19 +36,22 @@ async function query(url, sql) {
 }
 const count = async (url, sql) => Number((await query(url, sql))[0].n);
 
-/** ROWS deliveries and processed events received 40 days ago (each ~400 bytes of body). */
-async function seedOld(url) {
+/**
+ * ROWS deliveries and processed events (each ~400 bytes of body) of 100,000 customers, received
+ * `age` ago (a PostgreSQL interval).
+ */
+async function seedRaw(url, age) {
   await query(
     url,
     `WITH d AS (
        INSERT INTO webhook_deliveries (object, body, event_count, received_at)
-       SELECT 'page', repeat('x', 400), 1, now() - interval '40 days' FROM generate_series(1, ${ROWS})
+       SELECT 'page', repeat('x', 400), 1, now() - interval '${age}' FROM generate_series(1, ${ROWS})
        RETURNING id
      )
      INSERT INTO webhook_events (delivery_id, dedupe_key, kind, object, source, page_id, user_id,
                                  occurred_at, payload, status, received_at, processed_at)
-     SELECT id, md5(id::text || 'a') || md5(id::text || 'b'), 'message', 'page', 'messaging', 'P', 'U',
-            now() - interval '40 days', '{"old": true}', 'processed', now() - interval '40 days', now() - interval '40 days'
+     SELECT id, md5(id::text || 'a') || md5(id::text || 'b'), 'message', 'page', 'messaging', 'P', 'U' || id % 100000,
+            now() - interval '${age}', '{"old": true}', 'processed', now() - interval '${age}', now() - interval '${age}'
      FROM d`,
   );
 }
@@ -115,7 +119,30 @@ async function run(app, duration) {
   };
 }
 
+/**
+ * BENCH_ERASE_ONLY=1: no pruning; ROWS recent raw deliveries and as many inbox events of other
+ * customers (kept by retention), then the erasure beside them.
+ */
+async function eraseOnly() {
+  const db = await freshDatabase('bench_retention');
+  const app = await startServer(join(ROOT, 'dist', 'main.js'), env(db, 3_600_000));
+  try {
+    await seedRaw(db.url, '1 hour');
+    await query(db.url, 'VACUUM ANALYZE webhook_deliveries, webhook_events');
+    const rawRows = await count(
+      db.url,
+      'SELECT (SELECT count(*) FROM webhook_deliveries) + (SELECT count(*) FROM webhook_events) AS n',
+    );
+    const result = { rawRowsBeside: rawRows, erasure: await erase(db.url, app.base) };
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await app.stop();
+    await db.drop();
+  }
+}
+
 async function main() {
+  if (process.env.BENCH_ERASE_ONLY === '1') return eraseOnly();
   const db = await freshDatabase('bench_retention');
   // Held off from the start: the seeding and the warm-up are not pruned meanwhile.
   const lock = new Client({ connectionString: db.url });
@@ -125,7 +152,7 @@ async function main() {
   try {
     // Old rows first, as they are in a real inbox (ids follow received_at: the job prunes in id
     // order up to the first row received after the cutoff).
-    await seedOld(db.url);
+    await seedRaw(db.url, '40 days');
     await query(db.url, 'VACUUM ANALYZE webhook_deliveries, webhook_events');
     await cannon({ url: app.base, duration: 2, secret: SECRET }); // warm-up
     const oldRows = `SELECT (SELECT count(*) FROM webhook_deliveries WHERE received_at < now() - interval '30 days')

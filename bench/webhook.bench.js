@@ -3,12 +3,18 @@
 // beside a bare Fastify route that only checks the signature; then checks that every
 // acknowledged event is in the inbox and processed. CPU µs per acknowledged delivery (service,
 // PostgreSQL, load generator) come from /proc: they drift less than the rates on a shared machine.
+// BENCH_WEBHOOK_EVENTS (default 1,100) the events per delivery of the service runs, BENCH_DRAIN_S
+// (default 120) how long to wait for their processing after each run.
 const { join } = require('node:path');
 const { Client } = require('pg');
 const { ROOT, freshDatabase, startServer, cannon, cpuPerUnit } = require('./lib');
 
 const SECRET = 'bench-app-secret';
 const DURATION = Number(process.env.BENCH_DURATION || 10);
+/** Events per delivery of the service's runs (BENCH_WEBHOOK_EVENTS, default 1,100). */
+const EVENTS = (process.env.BENCH_WEBHOOK_EVENTS || '1,100').split(',').map(Number);
+/** How long to wait for the acknowledged events to be processed after each run (seconds). */
+const DRAIN_S = Number(process.env.BENCH_DRAIN_S || 120);
 
 async function count(url, sql) {
   const client = new Client({ connectionString: url });
@@ -61,7 +67,7 @@ async function main() {
   );
   await bare.stop();
 
-  for (const events of [1, 100]) {
+  for (const events of EVENTS) {
     const db = await freshDatabase(`bench_webhook_${events}`);
     const app = await startServer(join(ROOT, 'dist', 'main.js'), {
       NODE_ENV: 'production',
@@ -86,7 +92,7 @@ async function main() {
         db.url,
         "SELECT count(*) AS n FROM webhook_events WHERE status <> 'processed'",
       )) > 0 &&
-      Date.now() - drainStart < 120000
+      Date.now() - drainStart < DRAIN_S * 1000
     ) {
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -75,11 +75,14 @@ describe('customer erasure and export', () => {
 
   /** The erased customer's whole history, beside another customer's. */
   async function history(): Promise<void> {
-    // One delivery batching both customers' messages.
-    await f.send(t, [
+    // One delivery batching both customers' messages, which Meta sends twice: the second copy's
+    // events are duplicates, so only its raw body names them.
+    const batched = [
       f.inbound(ERASED, 1, { message: { mid: 'm_e1', text: `hello ${WORDS} one` } }),
       f.inbound(OTHER, 1, { message: { mid: 'm_o1', text: 'hello from the other one' } }),
-    ]);
+    ];
+    await f.send(t, batched);
+    await f.send(t, batched);
     await f.send(t, [f.echo(ERASED, 2, 'm_p1', { text: 'the Page answers' })]);
     await f.send(t, [f.echo(OTHER, 2, 'm_p2', { text: 'the Page answers the other' })]);
     await f.send(t, [
@@ -202,7 +205,7 @@ describe('customer erasure and export', () => {
       response_feedback: 1,
       surveys_anonymised: 1,
       survey_answers_anonymised: 1,
-      webhook_deliveries_rewritten: 2,
+      webhook_deliveries_rewritten: 3,
     });
 
     expect(await tablesHolding(t, [ERASED, WORDS])).toEqual([]);
@@ -212,6 +215,11 @@ describe('customer erasure and export', () => {
       `SELECT body FROM webhook_deliveries WHERE strpos(body, 'the other replies to them') > 0`,
     );
     expect(rows).toHaveLength(1);
+    // Both copies of the batched delivery keep the other customer's message.
+    const copies = await t.prisma.pool.query(
+      `SELECT body FROM webhook_deliveries WHERE strpos(body, 'hello from the other one') > 0`,
+    );
+    expect(copies.rows).toHaveLength(2);
     // Scores, trends and comment counts answer exactly as before; the customer's response
     // feedback is erased with them, so it no longer counts.
     expect(await answers()).toEqual({ ...before, bad: before.bad - 1 });
@@ -228,6 +236,30 @@ describe('customer erasure and export', () => {
     await eventually(async () => {
       expect(await mids(t, ERASED)).toEqual(['m_e3']);
     });
+  });
+
+  it('erases events not processed: dead, failed or still waiting', async () => {
+    const users = ['x_dead', 'x_failed', 'x_pending'];
+    for (const [i, user] of users.entries()) {
+      await f.send(t, [
+        f.inbound(user, 30 + i, { message: { mid: `m_${user}`, text: `${WORDS} ${user}` } }),
+      ]);
+    }
+    await allProcessed(t);
+    // As the backlog holds them: these rows are not in the index of processed events.
+    for (const user of users) {
+      await t.prisma.pool.query(
+        `UPDATE webhook_events SET status = $2::"WebhookEventStatus", next_attempt_at = now() + interval '1 hour'
+         WHERE user_id = $1`,
+        [user, user.slice(2)],
+      );
+    }
+    for (const user of users) {
+      const res = await t.api(`/api/customers/${PAGE}/${user}`, { method: 'DELETE' });
+      const done = await waitDone(t, (await readJson(res)).id);
+      expect(done.erased).toMatchObject({ webhook_events: 1, webhook_deliveries: 1 });
+    }
+    expect(await tablesHolding(t, users)).toEqual([]);
   });
 
   it('refuses bad input and unknown erasures', async () => {
@@ -288,15 +320,18 @@ describe('retention', () => {
     );
     try {
       const user = f.newUser();
-      await f.send(t, [f.inbound(user, 1, { message: { mid: 'm_old', text: 'old' } })]);
+      const old = [f.inbound(user, 1, { message: { mid: 'm_old', text: 'old' } })];
+      await f.send(t, old);
+      await f.send(t, old); // sent again by Meta: a raw body, no new event
       await f.send(t, [f.inbound(user, 2, { mystery_field: { x: 1 } })]);
       await allProcessed(t);
       await t.prisma.pool.query(`UPDATE webhook_events SET status = 'dead' WHERE kind = 'message'`);
       await f.send(t, [f.inbound(user, 3, { message: { mid: 'm_new', text: 'new' } })]);
       await allProcessed(t);
-      // The first two deliveries were received 40 days ago.
+      // The first three deliveries were received 40 days ago.
       await t.prisma.pool.query(
-        `UPDATE webhook_deliveries SET received_at = now() - interval '40 days' WHERE id IN (SELECT id FROM webhook_deliveries ORDER BY id LIMIT 2);
+        `UPDATE webhook_deliveries SET received_at = now() - interval '40 days' WHERE id IN (SELECT id FROM webhook_deliveries ORDER BY id LIMIT 3);
+         UPDATE webhook_redeliveries SET received_at = now() - interval '40 days';
          UPDATE webhook_events SET received_at = now() - interval '40 days' WHERE payload::text NOT LIKE '%m_new%';
          UPDATE webhook_events SET status = 'processed' WHERE kind = 'message' AND payload::text LIKE '%m_new%'`,
       );
@@ -307,9 +342,12 @@ describe('retention', () => {
                     (SELECT array_agg(status::text ORDER BY id) FROM webhook_events) AS events`,
           )
         ).rows[0];
-      expect(await counts()).toEqual({ deliveries: 3, events: ['dead', 'unknown', 'processed'] });
+      expect(await counts()).toEqual({ deliveries: 4, events: ['dead', 'unknown', 'processed'] });
       const sweeper = t.app.get(RetentionSweeper);
-      expect(await sweeper.sweep()).toMatchObject({ webhook_deliveries: 2 });
+      expect(await sweeper.sweep()).toMatchObject({
+        webhook_deliveries: 3,
+        webhook_redeliveries: 1,
+      });
       // The dead and unknown events stay (3 × 30 days); the new delivery and event stay.
       expect(await counts()).toEqual({ deliveries: 1, events: ['dead', 'unknown', 'processed'] });
       clock.advance(20 * DAY);

@@ -68,6 +68,7 @@ export class RetentionSweeper implements OnApplicationBootstrap, BeforeApplicati
     const ago = (days: number): Date => new Date(now - days * DAY_MS);
     const plan: [RetentionTarget, Date][] = [
       [RAW_TARGETS.deliveries, ago(rawDays)],
+      [RAW_TARGETS.redeliveries, ago(rawDays)],
       [RAW_TARGETS.processedEvents, ago(Math.max(rawDays, DEDUPE_KEEP_DAYS))],
       [RAW_TARGETS.unhandledEvents, ago(Math.max(rawDays * 3, DEDUPE_KEEP_DAYS))],
     ];

@@ -38,7 +38,7 @@ const events = (name: string, statuses: string): RetentionTarget => ({
           ORDER BY status, id LIMIT $2 FOR UPDATE SKIP LOCKED)`,
 });
 
-/** Conversation content has no index on its time: a batch is a sequential scan until it has $2 rows. */
+/** A table with no index on its time: a batch is a sequential scan until it has $2 rows. */
 const content = (table: string, column: string): RetentionTarget => ({
   name: table,
   sql: `DELETE FROM ${table} WHERE ctid IN (
@@ -47,6 +47,8 @@ const content = (table: string, column: string): RetentionTarget => ({
 
 export const RAW_TARGETS = {
   deliveries: rawDeliveries(),
+  // Who a redelivered body names: kept as long as the body (a few rows: Meta rarely sends again).
+  redeliveries: content('webhook_redeliveries', 'received_at'),
   processedEvents: events('webhook_events', `'processed'`),
   unhandledEvents: events('webhook_events_unhandled', `'unknown', 'failed', 'dead'`),
 };

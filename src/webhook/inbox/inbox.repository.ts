@@ -105,22 +105,34 @@ export class InboxRepository {
        ), deliveries AS (
          INSERT INTO webhook_deliveries (id, object, body, event_count)
          SELECT id, object, body, event_count FROM input
+       ), events AS (
+         SELECT * FROM json_to_recordset($2::json)
+           AS e(n int, ord int, dedupe_key text, kind text, object text, source text, page_id text,
+                user_id text, entry_time bigint, occurred_ms float8, payload jsonb, reason text)
+       ), stored AS (
+         INSERT INTO webhook_events (delivery_id, dedupe_key, kind, object, source, page_id, user_id, entry_time,
+                                     occurred_at, payload, status, next_attempt_at, reason, trace_context)
+         SELECT input.id, e.dedupe_key, e.kind, e.object, e.source, e.page_id, e.user_id, e.entry_time,
+                coalesce(to_timestamp(e.occurred_ms / 1000.0), now()), e.payload,
+                CASE WHEN e.kind = 'unknown' THEN 'unknown' ELSE 'pending' END::"WebhookEventStatus",
+                now() + make_interval(secs => CASE WHEN input.leased THEN $3::int ELSE 0 END / 1000.0),
+                left(e.reason, 500), input.trace_context
+         FROM events e JOIN input ON input.ord = e.ord
+         -- Ids in the order of the events in their deliveries, whatever join the planner picks.
+         ORDER BY e.n
+         ON CONFLICT (dedupe_key) DO NOTHING
+         RETURNING id, delivery_id, dedupe_key
+       ), redelivered AS (
+         -- A delivery whose event was already stored (Meta sent it again) gets no event row for
+         -- it: who it names is kept beside it, so that an erasure finds its raw body.
+         INSERT INTO webhook_redeliveries (delivery_id, page_id, user_id)
+         SELECT DISTINCT ON (input.id, e.user_id) input.id, e.page_id, e.user_id
+         FROM events e JOIN input ON input.ord = e.ord
+         WHERE e.user_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM stored
+                           WHERE stored.dedupe_key = e.dedupe_key AND stored.delivery_id = input.id)
        )
-       INSERT INTO webhook_events (delivery_id, dedupe_key, kind, object, source, page_id, user_id, entry_time,
-                                   occurred_at, payload, status, next_attempt_at, reason, trace_context)
-       SELECT input.id, e.dedupe_key, e.kind, e.object, e.source, e.page_id, e.user_id, e.entry_time,
-              coalesce(to_timestamp(e.occurred_ms / 1000.0), now()), e.payload,
-              CASE WHEN e.kind = 'unknown' THEN 'unknown' ELSE 'pending' END::"WebhookEventStatus",
-              now() + make_interval(secs => CASE WHEN input.leased THEN $3::int ELSE 0 END / 1000.0),
-              left(e.reason, 500), input.trace_context
-       FROM json_to_recordset($2::json)
-            AS e(n int, ord int, dedupe_key text, kind text, object text, source text, page_id text,
-                 user_id text, entry_time bigint, occurred_ms float8, payload jsonb, reason text)
-       JOIN input ON input.ord = e.ord
-       -- Ids in the order of the events in their deliveries, whatever join the planner picks.
-       ORDER BY e.n
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id::text, dedupe_key`,
+       SELECT id::text, dedupe_key FROM stored`,
       values: [JSON.stringify(deliveryRows), JSON.stringify(eventRows), leaseMs],
     });
     return new Map(rows.map((row) => [row.dedupe_key, row.id]));
