@@ -15,14 +15,15 @@ const BATCH = 5_000;
 
 /**
  * The customer's raw deliveries and inbox events, found through indexes: their processed events by
- * user id (`webhook_events_user_id_idx`), the others among the backlog by status, each naming the delivery it came in, and the deliveries Meta sent
- * again, whose events were already stored, through `webhook_redeliveries`. Their events are deleted
- * with their dedupe keys: Meta has had its 200, so it does not send them again, and a later
- * delivery of theirs is new and stored as usual. A delivery that also held someone else's events
- * is rewritten without the customer's (its body is then no longer what Meta signed); one with
- * nobody else left is deleted. Events of those deliveries that no parser could attribute to
- * anyone (no user id) go too when they name the customer. Events attributed to other customers are
- * not searched for the customer's id: in Messenger an event is between a Page and one person.
+ * user id (`webhook_events_user_id_idx`) and the others among the backlog by status, each naming
+ * the delivery it came in, and the deliveries Meta sent again, whose events were already stored,
+ * through `webhook_redeliveries`. Their events are deleted with their dedupe keys: Meta has had its
+ * 200, so it does not send them again, and a later delivery of theirs is new and stored as usual.
+ * A delivery that also held someone else's events is rewritten without the customer's (its body is
+ * then no longer what Meta signed); one with nobody else left is deleted. Events of those
+ * deliveries that no parser could attribute to anyone (no user id) go too when they name the
+ * customer. Events attributed to other customers are not searched for the customer's id: in
+ * Messenger an event is between a Page and one person.
  */
 @Injectable()
 export class InboxDataOwner implements CustomerDataOwner {
@@ -46,27 +47,30 @@ export class InboxDataOwner implements CustomerDataOwner {
          SELECT id FROM webhook_events
          WHERE status IN (${statuses}) AND user_id = $2 AND page_id = $1 LIMIT ${BATCH})
        RETURNING delivery_id::text`;
-    const sources = [
+    const sources: { sql: string; events: boolean }[] = [
       // webhook_events_user_id_idx (processed events only: the intake writes no entry).
-      events(`'processed'`),
+      { sql: events(`'processed'`), events: true },
       // The backlog, through the (status, id) index: events not processed yet, or never.
-      events(`'pending', 'failed', 'unknown', 'dead'`),
-      `DELETE FROM webhook_redeliveries WHERE (delivery_id, user_id) IN (
-         SELECT delivery_id, user_id FROM webhook_redeliveries
-         WHERE user_id = $2 AND page_id = $1 LIMIT ${BATCH})
-       RETURNING delivery_id::text`,
+      { sql: events(`'pending', 'failed', 'unknown', 'dead'`), events: true },
+      {
+        sql: `DELETE FROM webhook_redeliveries WHERE (delivery_id, user_id) IN (
+                SELECT delivery_id, user_id FROM webhook_redeliveries
+                WHERE user_id = $2 AND page_id = $1 LIMIT ${BATCH})
+              RETURNING delivery_id::text`,
+        events: false,
+      },
     ];
-    for (const [index, sql] of sources.entries()) {
+    for (const source of sources) {
       let taken: number;
       do {
         // A batch's rows and the deliveries they name change together: a crash in between
         // cannot leave a raw body whose only index entry is gone.
         taken = await inTransaction(pool, async (tx) => {
-          const { rows } = await tx.query<{ delivery_id: string }>(sql, [
+          const { rows } = await tx.query<{ delivery_id: string }>(source.sql, [
             customer.pageId,
             customer.userId,
           ]);
-          if (index < 2) counts.webhook_events += rows.length;
+          if (source.events) counts.webhook_events += rows.length;
           const deliveries = [...new Set(rows.map((row) => row.delivery_id))];
           if (deliveries.length > 0) {
             const { rowCount } = await tx.query(
