@@ -8,6 +8,7 @@ import { DatabaseOutage } from '../database/database-outage.service';
 import { Webhook } from 'standardwebhooks';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { IntakeLoad } from '../events/intake-load';
 import { Metrics } from '../metrics/metrics';
 import { GIVE_UP_AFTER_MS, nextAttemptAt, randomJitter } from './delivery-schedule';
 import { AttemptOutcome, ClaimedDelivery, OutboundRepository } from './outbound.repository';
@@ -19,6 +20,12 @@ import { postWebhook } from './webhook-poster';
  * more throughput (BENCHMARKS.md, "Outbound webhooks").
  */
 const BATCH = 64;
+/**
+ * While this process's webhook intake is pressed (IntakeLoad), a pass makes one batch this small
+ * and the next waits for the poll interval: deliveries still move, and give way to the
+ * acknowledgements Meta waits for.
+ */
+const PRESSED_BATCH = 8;
 /**
  * Batches per pass at most, so one pass ends even under a backlog; a pass that ends on this bound
  * starts the next one at once instead of waiting for the poll interval.
@@ -60,6 +67,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly outage: DatabaseOutage,
+    private readonly intake: IntakeLoad,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -109,11 +117,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
         const lease = new Date(
           now.getTime() + this.config.outboundWebhooksTimeoutMs + LEASE_MARGIN_MS,
         );
-        const claimed = await this.repository.claimDue(now, lease, BATCH);
+        const pressed = this.intake.pressed;
+        const size = pressed ? PRESSED_BATCH : BATCH;
+        const claimed = await this.repository.claimDue(now, lease, size);
         const succeeded = await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
         await this.recordSuccesses(succeeded.filter((a) => a !== null));
         total += claimed.length;
-        if (claimed.length < BATCH) break;
+        if (claimed.length < size || pressed) break;
         backlog = batch === MAX_BATCHES - 1;
       }
       this.failing = false;

@@ -8,7 +8,7 @@ import { parseDelivery } from '../intake/messenger-event.parser';
 import { EventProcessor, MAX_QUEUED } from './event-processor.service';
 import type { OutboundEvents } from '../../outbound/outbound-events.service';
 import type { InboxRepository } from './inbox.repository';
-import type { InboxWriter } from './inbox-writer.service';
+import { IntakeLoad } from '../../events/intake-load';
 import type { StoredEvent } from './stored-event';
 
 // The processor's bookkeeping (reservations, queue, trickle, outcome batches, drain) is pure
@@ -108,6 +108,7 @@ const MARK_WAIT_MS = 20;
 
 let bus: FakeBus;
 let inbox: FakeInbox;
+/** The intake writer's count of deliveries waiting for their commit, as IntakeLoad reads it. */
 let writer: { pending: number };
 let processor: EventProcessor;
 
@@ -132,10 +133,12 @@ beforeEach(() => {
   bus = new FakeBus();
   inbox = new FakeInbox();
   writer = { pending: 0 };
+  const load = new IntakeLoad();
+  load.measuredBy(() => writer.pending);
   processor = new EventProcessor(
     bus, // structurally an EventBus
     inbox as unknown as InboxRepository,
-    writer as unknown as InboxWriter,
+    load,
     config as unknown as AppConfig,
     // The fake inbox never runs the dead-event callback: the outbox is tested end to end.
     { record: () => Promise.resolve() } as unknown as OutboundEvents,

@@ -10,20 +10,14 @@ import { inProcessingSpan } from '../../telemetry/trace-context';
 import { EventBus } from '../../events/event-bus';
 import { assertProcessable, permanentReason } from '../../events/permanent-event.error';
 import { InboxRepository } from './inbox.repository';
-import { InboxWriter } from './inbox-writer.service';
+import { IntakeLoad } from '../../events/intake-load';
 import type { SqlClient } from '../../database/transaction';
 import { OutboundEvents } from '../../outbound/outbound-events.service';
 import type { InboxRow, StoredEvent } from './stored-event';
 import { toWebhookEventDto } from './webhook-event-view';
 
 const MAX_CONCURRENT = 16;
-/**
- * Deliveries waiting for their commit from which the intake counts as pressed. Handlers then
- * trickle (one event at a time, TRICKLE_MS apart), leaving the process to the
- * acknowledgements: Meta disables a webhook that answers late, while a backlog in the inbox loses
- * nothing and catches up as soon as the pressure falls.
- */
-const INTAKE_PRESSED = 16;
+/** While the intake is pressed (IntakeLoad), handlers trickle: one event at a time, this far apart. */
 const TRICKLE_MS = 10;
 export const MAX_QUEUED = 20_000;
 const MARK_BATCH = 500;
@@ -53,7 +47,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   constructor(
     private readonly bus: EventBus,
     private readonly inbox: InboxRepository,
-    private readonly writer: InboxWriter,
+    private readonly load: IntakeLoad,
     private readonly config: AppConfig,
     private readonly outbound: OutboundEvents,
     private readonly metrics: Metrics,
@@ -133,7 +127,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   }
 
   private pump(): void {
-    if (this.writer.pending < INTAKE_PRESSED) {
+    if (!this.load.pressed) {
       while (this.running < MAX_CONCURRENT && this.queue.length > 0) this.start();
     } else if (this.running === 0 && this.queue.length > 0) {
       this.trickle ??= setTimeout(() => {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { isDatabaseUnavailable } from '../../database/database-errors';
 import { InboxRepository } from './inbox.repository';
 import { AppConfig } from '../../config/app-config';
+import { IntakeLoad } from '../../events/intake-load';
 import { DeliveryToStore, StoredEvent } from './stored-event';
 const MAX_BATCH_EVENTS = 5_000;
 /** Bodies are sent as one statement: keep it far below V8's and PostgreSQL's limits. */
@@ -27,7 +28,10 @@ export class InboxWriter {
   constructor(
     private readonly inbox: InboxRepository,
     private readonly config: AppConfig,
-  ) {}
+    load: IntakeLoad,
+  ) {
+    load.measuredBy(() => this.pending);
+  }
 
   /** Resolves with the events that were new once the delivery is durably stored. */
   store(delivery: DeliveryToStore): Promise<StoredEvent[]> {
