@@ -1,8 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { request, type IncomingMessage } from 'node:http';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DatabaseConnection } from '../src/database/database-connection';
 import { EMBEDDED_MAX_CONNECTIONS } from '../src/database/embedded-database';
-import { eventually, readJson, sign, startTestApp, TestApp } from './test-app';
+import { API_TOKEN, eventually, readJson, sign, startTestApp, TestApp } from './test-app';
 import { TcpProxy } from './tcp-proxy';
 import { delivery, textMessage, USER_ID } from './messenger-factories';
 import { eventsByMid } from './webhook-fixtures';
@@ -315,6 +316,52 @@ describe('the database not answering', () => {
       .filter((line) => line.errorId === body.errorId);
     expect(logged).toHaveLength(1);
     expect(logged[0].err?.stack).toMatch(/webhook_events/);
+  });
+
+  it('does end an export whose database stops answering mid-stream within the bound, then export whole again', async () => {
+    const page = 'PAGE_EXPORT_FROZEN';
+    const count = 5_000;
+    await t.prisma.pool.query(
+      `INSERT INTO survey_answers (event_id, page_id, user_id, question_id, type, payload, score, valid, submitted_at)
+       SELECT 'frozen' || lpad(to_hex(i), 58, '0'), $1, 'u' || i, 'csat', 'csat', '3', 3, true,
+              timestamptz '2026-11-10T00:00:00Z' + i * interval '1 second'
+       FROM generate_series(1, $2::int) AS g(i)`,
+      [page, count],
+    );
+    const path = `/api/exports/answers?format=ndjson&pageId=${page}`;
+    const reply = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(`${t.baseUrl}${path}`, {
+        headers: { authorization: `Bearer ${API_TOKEN}` },
+      });
+      req.on('response', resolve).on('error', reject).end();
+    });
+    expect(reply.statusCode).toBe(200);
+    await new Promise((resolve) => reply.once('data', resolve));
+    reply.pause();
+    p.proxy.freeze();
+    let outcome: { how: string; ms: number };
+    try {
+      // A statement in flight gets no answer: the export ends within the bound, not at the thaw.
+      const started = Date.now();
+      outcome = await new Promise((resolve) => {
+        const end = (how: string) => () => resolve({ how, ms: Date.now() - started });
+        reply.on('data', () => {});
+        reply.on('end', end('complete'));
+        reply.on('error', end('cut'));
+        reply.on('aborted', end('cut'));
+        reply.resume();
+      });
+    } finally {
+      p.proxy.thaw();
+    }
+    expect(outcome.how).toBe('cut');
+    expect(outcome.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    const again = await eventually(async () => {
+      const res = await api(path);
+      expect(res.status).toBe(200);
+      return res.text();
+    });
+    expect(again.trimEnd().split('\n')).toHaveLength(count);
   });
 
   it('does document the 503 with Retry-After on every operation of the OpenAPI document', async () => {

@@ -65,13 +65,10 @@ export class AnswerExportService {
       range,
     );
     const first = await chunks.next();
-    async function* file(): AsyncGenerator<string> {
-      const head = format === 'csv' ? CSV_HEAD : '';
-      if (first.done) {
-        if (head !== '') yield head;
-        return;
-      }
-      yield head + first.value;
+    async function* file(): AsyncGenerator<string | Buffer> {
+      if (format === 'csv') yield CSV_HEAD;
+      if (first.done) return;
+      yield first.value;
       // Leaving this loop early (the client went away) returns `chunks`, which frees its connection.
       yield* chunks;
     }
