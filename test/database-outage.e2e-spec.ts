@@ -1,9 +1,8 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { request, type IncomingMessage } from 'node:http';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { DatabaseConnection } from '../src/database/database-connection';
 import { EMBEDDED_MAX_CONNECTIONS } from '../src/database/embedded-database';
-import { API_TOKEN, eventually, readJson, sign, startTestApp, TestApp } from './test-app';
+import { eventually, readJson, sign, startTestApp, TestApp } from './test-app';
 import { TcpProxy } from './tcp-proxy';
 import { delivery, textMessage, USER_ID } from './messenger-factories';
 import { eventsByMid } from './webhook-fixtures';
@@ -329,12 +328,7 @@ describe('the database not answering', () => {
       [page, count],
     );
     const path = `/api/exports/answers?format=ndjson&pageId=${page}`;
-    const reply = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request(`${t.baseUrl}${path}`, {
-        headers: { authorization: `Bearer ${API_TOKEN}` },
-      });
-      req.on('response', resolve).on('error', reject).end();
-    });
+    const reply = await t.download(path);
     expect(reply.statusCode).toBe(200);
     await new Promise((resolve) => reply.once('data', resolve));
     reply.pause();

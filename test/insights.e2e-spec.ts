@@ -1,9 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { type IncomingMessage, request } from 'node:http';
 import { Clock } from '../src/common/clock';
 import { conversationFactory, feedbackDelivery } from './messenger-factories';
 import { HOUR, startSurveyApp } from './surveys-fixtures';
-import { API_TOKEN, eventually, readJson, TestApp } from './test-app';
+import { eventually, readJson, TestApp } from './test-app';
 
 /**
  * Insights: compare=previous, the score breakdown and the answers export, on answers recorded
@@ -534,12 +533,7 @@ describe('insights', () => {
         [BULK, count],
       );
       // A client that reads one chunk, then stops reading: the service waits on it.
-      const slow = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = request(`${t.baseUrl}/api/exports/answers?pageId=${BULK}`, {
-          headers: { authorization: `Bearer ${API_TOKEN}` },
-        });
-        req.on('response', resolve).on('error', reject).end();
-      });
+      const slow = await t.download(`/api/exports/answers?pageId=${BULK}`);
       expect(slow.statusCode).toBe(200);
       // One chunk, then the client stops reading.
       await new Promise((resolve) => slow.once('data', resolve));
@@ -580,12 +574,7 @@ describe('insights', () => {
 
     it('ends the body early when the database goes away mid-stream, and recovers', async () => {
       // The 30,000 answers of the previous test.
-      const slow = await new Promise<IncomingMessage>((resolve, reject) => {
-        const req = request(`${t.baseUrl}/api/exports/answers?pageId=${BULK}`, {
-          headers: { authorization: `Bearer ${API_TOKEN}` },
-        });
-        req.on('response', resolve).on('error', reject).end();
-      });
+      const slow = await t.download(`/api/exports/answers?pageId=${BULK}`);
       expect(slow.statusCode).toBe(200);
       await new Promise((resolve) => slow.once('data', resolve));
       slow.pause();

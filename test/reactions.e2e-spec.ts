@@ -111,10 +111,14 @@ describe('reactions and replies', () => {
         reaction(user, 3, 'm_r4', 'unreact'),
         reaction(user, 4, 'm_r4', 'react', 'love'),
       );
+      // Settled: the message's current reactions and its history are read by two statements, so
+      // a read while the last event commits may show its history without its current reaction.
       const before = await eventually(async () => {
         const body = await message('m_r4');
         expect(body.reactionHistory).toHaveLength(3);
-        expect(body.reactions).toHaveLength(1);
+        expect(body.reactions).toEqual([
+          { userId: user, reaction: 'love', emoji: null, reactedAt: iso(4) },
+        ]);
         return body;
       });
       const retriedAt = new Date();
@@ -125,9 +129,6 @@ describe('reactions and replies', () => {
       }
       await processedSince(user, retriedAt);
       expect(await message('m_r4')).toEqual(before);
-      expect(before.reactions).toEqual([
-        { userId: user, reaction: 'love', emoji: null, reactedAt: iso(4) },
-      ]);
     });
 
     it('does read the reaction nested in message, as the reactions reference sketches it', async () => {

@@ -1,6 +1,7 @@
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHmac } from 'node:crypto';
+import { request, type IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,11 @@ export interface TestApp {
   prisma: DatabaseService;
   /** fetch against the app, with the API bearer token unless `auth: false`. */
   api(path: string, init?: RequestInit & { auth?: boolean; json?: unknown }): Promise<Response>;
+  /**
+   * GET with the API bearer token through node:http, resolved at the response's head: for a test
+   * that controls how the body is read (pauses, resumes, leaves midway).
+   */
+  download(path: string): Promise<IncomingMessage>;
   /** POST /webhook with a valid signature of the exact bytes (a string or Buffer is sent as is). */
   deliver(body: unknown, init?: { secret?: string; signature?: string | null }): Promise<Response>;
   /**
@@ -95,6 +101,12 @@ export async function startTestApp(
     });
   };
 
+  const download: TestApp['download'] = (path) =>
+    new Promise((resolve, reject) => {
+      const req = request(baseUrl + path, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      req.on('response', resolve).on('error', reject).end();
+    });
+
   const deliver: TestApp['deliver'] = (body, init = {}) => {
     const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -123,6 +135,7 @@ export async function startTestApp(
     baseUrl,
     prisma: app.get(DatabaseService),
     api,
+    download,
     deliver,
     databaseOutage,
     async close({ keepStorage = false } = {}) {
