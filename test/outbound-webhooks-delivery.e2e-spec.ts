@@ -1,9 +1,7 @@
 import { ManualClock } from '../src/common/clock';
 import { DeliveryWorker } from '../src/outbound/delivery-worker.service';
 import { OutboundRepository } from '../src/outbound/outbound.repository';
-import { InboxWriter } from '../src/webhook/inbox/inbox-writer.service';
-import { delivery, textMessage } from './messenger-factories';
-import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { readJson, startTestApp, TestApp } from './test-app';
 import { WebhookReceiver } from './webhook-receiver';
 
 const HOUR = 60 * 60 * 1000;
@@ -164,42 +162,6 @@ describe('outbound webhooks: delivery, retries and their clock', () => {
     await deliverNow();
     expect(await subscription(id)).toMatchObject({ enabled: true, failingSince: null });
     expect((await deliveries(id))[0]).toMatchObject({ status: 'succeeded', attempts: 2 });
-  });
-
-  it('gives way to a pressed intake: eight deliveries a pass while deliveries wait for their commit, all once they have', async () => {
-    receiver.answer = { status: 503 };
-    const { id } = await subscribe();
-    for (let i = 0; i < 20; i++) await ping(id);
-    await deliverNow();
-    expect(receiver.received).toHaveLength(20);
-    receiver.received.length = 0;
-    receiver.answer = { status: 200 };
-    clock.advance(HOUR); // every retry is due
-
-    // The intake is pressed: the raw deliveries' table is locked, so twenty deliveries wait.
-    const lock = await t.prisma.pool.connect();
-    let answers: Promise<Response[]> = Promise.resolve([]);
-    try {
-      await lock.query('BEGIN');
-      await lock.query('LOCK TABLE webhook_deliveries IN EXCLUSIVE MODE');
-      answers = Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          t.deliver(delivery([textMessage(`m_out_press_${i}`)])),
-        ),
-      );
-      await eventually(() => expect(t.app.get(InboxWriter).pending).toBe(20));
-      expect(await deliverNow()).toBe(8);
-      expect(await deliverNow()).toBe(8);
-      expect(receiver.received).toHaveLength(16);
-    } finally {
-      await lock.query('ROLLBACK');
-      lock.release();
-    }
-    expect((await answers).map((res) => res.status)).toEqual(Array(20).fill(200));
-    // Unpressed, one pass takes every delivery due.
-    expect(await deliverNow()).toBe(4);
-    expect((await deliveries(id)).every((row) => row.status === 'succeeded')).toBe(true);
-    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(20);
   });
 
   it('records a receiver that never answers as a failure within the timeout', async () => {

@@ -2,8 +2,11 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { MessageReceivedEvent } from '../src/events/messenger-events';
 import { EventProcessor, MAX_QUEUED } from '../src/webhook/inbox/event-processor.service';
 import { InboxWriter } from '../src/webhook/inbox/inbox-writer.service';
+import { ManualClock } from '../src/common/clock';
+import { DeliveryWorker } from '../src/outbound/delivery-worker.service';
 import { delivery, textMessage } from './messenger-factories';
-import { eventually, startTestApp, TestApp } from './test-app';
+import { eventually, readJson, startTestApp, TestApp } from './test-app';
+import { WebhookReceiver } from './webhook-receiver';
 import { eventsByMid } from './webhook-fixtures';
 
 describe('webhook intake under pressure', () => {
@@ -147,5 +150,76 @@ describe('webhook intake with one place left in the queue', () => {
     // Every reservation was settled: the whole queue is free again.
     expect(processor.reserve(MAX_QUEUED)).toBe(true);
     processor.unreserve(MAX_QUEUED);
+  });
+});
+
+describe('outbound webhooks while the intake is pressed', () => {
+  const HOUR = 60 * 60 * 1000;
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  const clock = new ManualClock();
+  const deliverNow = () => t.app.get(DeliveryWorker).runOnce();
+  const subscribe = async () => {
+    const res = await t.api('/api/webhook-subscriptions', {
+      method: 'POST',
+      json: { url: receiver.url, events: ['survey.sent'] },
+    });
+    expect(res.status).toBe(201);
+    return (await readJson(res)) as { id: string };
+  };
+  const ping = async (id: string) => {
+    expect((await t.api(`/api/webhook-subscriptions/${id}/test`, { method: 'POST' })).status).toBe(
+      202,
+    );
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const deliveries = async (id: string): Promise<any[]> =>
+    ((await readJson(await t.api(`/api/webhook-subscriptions/${id}/deliveries`))) as { items: [] })
+      .items;
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+    // Passes are driven by the test.
+    t = await startTestApp({ OUTBOUND_WEBHOOKS_POLL_INTERVAL_MS: '60000' }, { clock });
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.close();
+  });
+
+  it('gives way to a pressed intake: eight deliveries a pass while deliveries wait for their commit, all once they have', async () => {
+    receiver.answer = { status: 503 };
+    const { id } = await subscribe();
+    for (let i = 0; i < 20; i++) await ping(id);
+    await deliverNow();
+    expect(receiver.received).toHaveLength(20);
+    receiver.received.length = 0;
+    receiver.answer = { status: 200 };
+    clock.advance(HOUR); // every retry is due
+
+    // The intake is pressed: the raw deliveries' table is locked, so twenty deliveries wait.
+    const lock = await t.prisma.pool.connect();
+    let answers: Promise<Response[]> = Promise.resolve([]);
+    try {
+      await lock.query('BEGIN');
+      await lock.query('LOCK TABLE webhook_deliveries IN EXCLUSIVE MODE');
+      answers = Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          t.deliver(delivery([textMessage(`m_out_press_${i}`)])),
+        ),
+      );
+      await eventually(() => expect(t.app.get(InboxWriter).pending).toBe(20));
+      expect(await deliverNow()).toBe(8);
+      expect(await deliverNow()).toBe(8);
+      expect(receiver.received).toHaveLength(16);
+    } finally {
+      await lock.query('ROLLBACK');
+      lock.release();
+    }
+    expect((await answers).map((res) => res.status)).toEqual(Array(20).fill(200));
+    // Unpressed, one pass takes every delivery due.
+    expect(await deliverNow()).toBe(4);
+    expect((await deliveries(id)).every((row) => row.status === 'succeeded')).toBe(true);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(20);
   });
 });
