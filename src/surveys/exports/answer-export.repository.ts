@@ -194,9 +194,9 @@ class LinesQuery extends Query {
 }
 
 /**
- * The first column of every row of `text` (a statement without parameters), concatenated as the
- * rows arrive; the connection is cut, which fails the statement, when it has not completed within
- * `timeoutMs`. Nothing of a batch is kept on pg's query objects or reachable from a timer: read
+ * The first column of every row of `text` (a statement without parameters), written one after
+ * the other into one buffer as the rows arrive; the connection is cut, which fails the statement,
+ * when it has not completed within `timeoutMs`. Nothing of a batch is kept on pg's query objects or reachable from a timer: read
  * through `client.query(config)` (rows kept on the query's result, handed on through its
  * promise) and bounded by pg's `query_timeout` (a timer per query, referring to it), every row
  * of a 1,000,000-answer export was promoted to V8's old generation, where it waited for a full
