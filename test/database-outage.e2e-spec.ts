@@ -4,6 +4,7 @@ import { DatabaseConnection } from '../src/database/database-connection';
 import { EMBEDDED_MAX_CONNECTIONS } from '../src/database/embedded-database';
 import { eventually, readJson, sign, startTestApp, TestApp } from './test-app';
 import { TcpProxy } from './tcp-proxy';
+import { insertBulkAnswers } from './surveys-fixtures';
 import { delivery, textMessage, USER_ID } from './messenger-factories';
 import { eventsByMid } from './webhook-fixtures';
 
@@ -320,13 +321,7 @@ describe('the database not answering', () => {
   it('does end an export whose database stops answering mid-stream within the bound, then export whole again', async () => {
     const page = 'PAGE_EXPORT_FROZEN';
     const count = 5_000;
-    await t.prisma.pool.query(
-      `INSERT INTO survey_answers (event_id, page_id, user_id, question_id, type, payload, score, valid, submitted_at)
-       SELECT 'frozen' || lpad(to_hex(i), 58, '0'), $1, 'u' || i, 'csat', 'csat', '3', 3, true,
-              timestamptz '2026-11-10T00:00:00Z' + i * interval '1 second'
-       FROM generate_series(1, $2::int) AS g(i)`,
-      [page, count],
-    );
+    await insertBulkAnswers(t.prisma, page, count);
     const path = `/api/exports/answers?format=ndjson&pageId=${page}`;
     const reply = await t.download(path);
     expect(reply.statusCode).toBe(200);

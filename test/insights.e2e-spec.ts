@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { Clock } from '../src/common/clock';
 import { conversationFactory, feedbackDelivery } from './messenger-factories';
-import { HOUR, startSurveyApp } from './surveys-fixtures';
+import { HOUR, insertBulkAnswers, startSurveyApp } from './surveys-fixtures';
 import { eventually, readJson, TestApp } from './test-app';
 
 /**
@@ -525,13 +525,7 @@ describe('insights', () => {
 
     it('streams a large export without holding up other requests, and lets a client leave midway', async () => {
       const count = 30_000;
-      await t.prisma.pool.query(
-        `INSERT INTO survey_answers (event_id, page_id, user_id, question_id, type, payload, score, valid, submitted_at)
-         SELECT 'x' || lpad(to_hex(i), 63, '0'), $1, 'bulk' || i, 'csat', 'csat', '3', 3, true,
-                timestamptz '2026-11-10T00:00:00Z' + i * interval '1 second'
-         FROM generate_series(1, $2::int) AS g(i)`,
-        [BULK, count],
-      );
+      await insertBulkAnswers(t.prisma, BULK, count);
       // A client that reads one chunk, then stops reading: the service waits on it.
       const slow = await t.download(`/api/exports/answers?pageId=${BULK}`);
       expect(slow.statusCode).toBe(200);

@@ -48,5 +48,23 @@ export async function seedConversation(
   });
 }
 
+/**
+ * `count` valid CSAT answers (score 3) of Page `pageId`, from customers `bulk1` to `bulk<count>`,
+ * one a second from 2026-11-10 in that order, written in one statement: the specs of large exports.
+ */
+export async function insertBulkAnswers(
+  prisma: DatabaseService,
+  pageId: string,
+  count: number,
+): Promise<void> {
+  await prisma.pool.query(
+    `INSERT INTO survey_answers (event_id, page_id, user_id, question_id, type, payload, score, valid, submitted_at)
+     SELECT md5($1 || ':' || i) || md5(i || ':' || $1), $1, 'bulk' || i, 'csat', 'csat', '3', 3, true,
+            timestamptz '2026-11-10T00:00:00Z' + i * interval '1 second'
+     FROM generate_series(1, $2::int) AS g(i)`,
+    [pageId, count],
+  );
+}
+
 export const HOUR = 60 * 60 * 1000;
 export const DAY = 24 * HOUR;

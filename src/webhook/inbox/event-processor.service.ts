@@ -47,7 +47,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   constructor(
     private readonly bus: EventBus,
     private readonly inbox: InboxRepository,
-    private readonly load: IntakeLoad,
+    private readonly intake: IntakeLoad,
     private readonly config: AppConfig,
     private readonly outbound: OutboundEvents,
     private readonly metrics: Metrics,
@@ -127,7 +127,7 @@ export class EventProcessor implements BeforeApplicationShutdown, OnApplicationS
   }
 
   private pump(): void {
-    if (!this.load.pressed) {
+    if (!this.intake.pressed) {
       while (this.running < MAX_CONCURRENT && this.queue.length > 0) this.start();
     } else if (this.running === 0 && this.queue.length > 0) {
       this.trickle ??= setTimeout(() => {
