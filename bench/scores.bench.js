@@ -11,6 +11,7 @@ const { join } = require('node:path');
 const { Client } = require('pg');
 const { ROOT, freshDatabase, startServer } = require('./lib');
 const { migrate } = require('../dist/database/migrator');
+const { DAILY, HOURLY } = require('../dist/surveys/rollup-grains');
 
 const SCALES = (process.env.BENCH_SCORES_SCALES || '1000000,10000000').split(',').map(Number);
 const DURATION = Number(process.env.BENCH_DURATION || 10);
@@ -76,25 +77,28 @@ const SURVEYS = `
   ) surveys`;
 
 /**
- * The rollups, as the write path maintains them (valid answers only; surveys by day sent):
- * score_daily_origin with the write path's GROUP BY (the migration's backfill, with the responder
- * and rule of the survey answered instead of its '' for answers older than those columns).
+ * The rollups at both grains (days, hours), as the write path maintains them (valid answers only;
+ * surveys by time sent; rows in the order of time, as the write path fills them): the origin rollups with the write path's GROUP BY (the migration's
+ * backfill, with the responder and rule of the survey answered instead of its '' for answers older
+ * than those columns).
  */
 const ROLLUPS = [
-  'TRUNCATE score_daily, survey_daily, score_daily_origin',
-  `INSERT INTO score_daily (page_id, question_id, type, day, score, count)
-   SELECT page_id, question_id, type, (submitted_at AT TIME ZONE 'UTC')::date, score, count(*)
-   FROM survey_answers WHERE valid GROUP BY 1, 2, 3, 4, 5`,
-  `INSERT INTO score_daily_origin (page_id, question_id, type, day, responder, rule, score, count)
-   SELECT a.page_id, a.question_id, a.type, (a.submitted_at AT TIME ZONE 'UTC')::date,
-          coalesce(s.responder_app_id, ''), coalesce(s.rule_id, ''), a.score, count(*)::int
-   FROM survey_answers a LEFT JOIN surveys s ON s.id = a.survey_id
-   WHERE a.valid GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-  `INSERT INTO survey_daily (page_id, question_id, type, day, sent, responded, expired, failed)
-   SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date,
-          count(*) FILTER (WHERE status <> 'failed'), count(*) FILTER (WHERE status = 'responded'),
-          count(*) FILTER (WHERE status = 'expired'), count(*) FILTER (WHERE status = 'failed')
-   FROM surveys GROUP BY 1, 2, 3, 4`,
+  'TRUNCATE score_daily, survey_daily, score_daily_origin, score_hourly, survey_hourly, score_hourly_origin',
+  ...[DAILY, HOURLY].flatMap((g) => [
+    `INSERT INTO ${g.table('score_daily')} (page_id, question_id, type, ${g.column}, score, count)
+     SELECT page_id, question_id, type, ${g.bucketOf('submitted_at')}, score, count(*)
+     FROM survey_answers WHERE valid GROUP BY 1, 2, 3, 4, 5 ORDER BY 4`,
+    `INSERT INTO ${g.table('score_daily_origin')} (page_id, question_id, type, ${g.column}, responder, rule, score, count)
+     SELECT a.page_id, a.question_id, a.type, ${g.bucketOf('a.submitted_at')},
+            coalesce(s.responder_app_id, ''), coalesce(s.rule_id, ''), a.score, count(*)::int
+     FROM survey_answers a LEFT JOIN surveys s ON s.id = a.survey_id
+     WHERE a.valid GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 4`,
+    `INSERT INTO ${g.table('survey_daily')} (page_id, question_id, type, ${g.column}, sent, responded, expired, failed)
+     SELECT page_id, question_id, type, ${g.bucketOf('sent_at')},
+            count(*) FILTER (WHERE status <> 'failed'), count(*) FILTER (WHERE status = 'responded'),
+            count(*) FILTER (WHERE status = 'expired'), count(*) FILTER (WHERE status = 'failed')
+     FROM surveys GROUP BY 1, 2, 3, 4 ORDER BY 4`,
+  ]),
 ];
 
 /**
@@ -132,9 +136,9 @@ async function load(db, from, to, now) {
   await db.query('COMMIT');
   await db.query('VACUUM ANALYZE survey_answers');
   await db.query('VACUUM ANALYZE surveys');
-  await db.query('ANALYZE score_daily');
-  await db.query('ANALYZE survey_daily');
-  await db.query('ANALYZE score_daily_origin');
+  for (const daily of ['score_daily', 'survey_daily', 'score_daily_origin']) {
+    for (const grain of [DAILY, HOURLY]) await db.query(`ANALYZE ${grain.table(daily)}`);
+  }
 }
 
 // -------------------------------------------------------------------------------- measurements

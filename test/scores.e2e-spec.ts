@@ -235,6 +235,26 @@ describe('GET /api/scores', () => {
         a.at < Date.parse('2026-10-13T06:00:00Z'),
     ],
     [
+      'partial hours at both edges',
+      `pageId=${P1}&from=2026-09-30T10:47:00Z&to=2026-10-13T06:21:00Z`,
+      (a: Seeded) =>
+        a.page === P1 &&
+        a.at >= Date.parse('2026-09-30T10:47:00Z') &&
+        a.at < Date.parse('2026-10-13T06:21:00Z'),
+    ],
+    [
+      'whole hours across midnight, no whole day',
+      `from=2026-10-02T07:00:00Z&to=2026-10-03T22:00:00Z`,
+      (a: Seeded) =>
+        a.at >= Date.parse('2026-10-02T07:00:00Z') && a.at < Date.parse('2026-10-03T22:00:00Z'),
+    ],
+    [
+      'minutes inside one hour',
+      `from=2026-09-28T07:05:00Z&to=2026-09-28T07:55:00Z`,
+      (a: Seeded) =>
+        a.at >= Date.parse('2026-09-28T07:05:00Z') && a.at < Date.parse('2026-09-28T07:55:00Z'),
+    ],
+    [
       'a few hours of one day',
       `from=2026-10-05T03:00:00Z&to=2026-10-05T21:00:00Z`,
       (a: Seeded) =>
@@ -327,6 +347,15 @@ describe('GET /api/scores', () => {
       );
       expect(res.points).toEqual(expectedTrend(keep, 'csat', 'week'));
       expect(res.points.length).toBeGreaterThan(0);
+    });
+
+    it('puts the whole and partial hours of the edge days in their days', async () => {
+      const from = Date.parse('2026-09-29T05:40:00Z');
+      const to = Date.parse('2026-10-06T17:20:00Z');
+      const res = await get(`/api/scores/csat/trend?interval=day&from=${iso(from)}&to=${iso(to)}`);
+      const keep = seeded.filter((a) => a.at >= from && a.at < to);
+      expect(res.points).toEqual(expectedTrend(keep, 'csat', 'day'));
+      expect(res.points[0].period).toBe('2026-09-29');
     });
 
     it('defaults to days and refuses an unknown type or interval', async () => {
@@ -461,7 +490,9 @@ describe('GET /api/scores', () => {
         .sort((x, y) => position(x) - position(y) || y.at - x.at)
         .map(comment);
       expect(expected.length).toBeGreaterThan(10);
-      expect(await allPages('/api/scores/comments?order=lowest&to=2026-11-01', 3)).toEqual(expected);
+      expect(await allPages('/api/scores/comments?order=lowest&to=2026-11-01', 3)).toEqual(
+        expected,
+      );
       const first = await get('/api/scores/comments?order=lowest&to=2026-11-01&limit=1');
       expect(first.items).toEqual(expected.slice(0, 1));
     });
@@ -480,7 +511,10 @@ describe('GET /api/scores', () => {
       }
       const between = (a: Seeded) => a.type === 'nps' && a.score >= 3 && a.score <= 8;
       expect(
-        await allPages('/api/scores/comments?type=nps&minScore=3&maxScore=8&order=lowest&to=2026-11-01', 2),
+        await allPages(
+          '/api/scores/comments?type=nps&minScore=3&maxScore=8&order=lowest&to=2026-11-01',
+          2,
+        ),
       ).toEqual(
         seeded
           .filter((a) => a.valid && a.text !== null && between(a))
@@ -518,6 +552,7 @@ describe('GET /api/scores', () => {
     const PAGE = '4009';
 
     it('counts sent, responded, expired and failed surveys, whatever the range', async () => {
+      const start = Date.now();
       await seedConversation(t.prisma, PAGE, '1', new Date());
       const send = async (): ReturnType<typeof readJson> => {
         const res = await t.api('/api/surveys', {
@@ -567,6 +602,9 @@ describe('GET /api/scores', () => {
         `pageId=${PAGE}`,
         `pageId=${PAGE}&from=${today}&to=${iso(Date.parse(today) + DAY)}`,
         `pageId=${PAGE}&from=${iso(now - HOUR)}&to=${iso(now + HOUR)}`,
+        // Whole hours only (the hourly rollup), and minutes only (the surveys themselves).
+        `pageId=${PAGE}&from=${iso(start - (start % HOUR))}&to=${iso(now - (now % HOUR) + HOUR)}`,
+        `pageId=${PAGE}&from=${iso(start - 1000)}&to=${iso(now + 1000)}`,
         `pageId=${PAGE}&questionId=csat`,
       ];
       for (const query of queries)

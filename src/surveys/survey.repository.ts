@@ -4,6 +4,7 @@ import type { GraphErrorDetail } from './graph/graph-api-error';
 import type { SendApiBody } from './template/send-api-body';
 import { allOf, SqlParams } from '../database/sql-params';
 import { inTransaction, type SqlClient } from '../database/transaction';
+import { atEveryGrain } from './rollup-grains';
 
 /**
  * Work that must commit with a change (the outbox rows it causes): run on the change's own
@@ -109,8 +110,9 @@ function toRow({ answerScore, answerText, answerSubmittedAt, ...survey }: RawRow
 }
 
 /**
- * Surveys and their daily counts (survey_daily). Every statement that creates a survey or changes
- * its status updates the counts in the same statement, so the two never disagree.
+ * Surveys and their daily and hourly counts (survey_daily, survey_hourly). Every statement that
+ * creates a survey or changes its status updates the counts in the same statement, so the two
+ * never disagree.
  */
 @Injectable()
 export class SurveyRepository {
@@ -134,14 +136,16 @@ export class SurveyRepository {
                  $9::jsonb, $10::jsonb, $11, $12, $13, $15,
                  coalesce($16, ${responderOf('$1', '$2', '$11', '$6')}))
          RETURNING *
-       ), counted AS (
-         INSERT INTO survey_daily AS d (page_id, question_id, type, day, sent, failed)
-         SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date,
+       ), ${atEveryGrain(
+         'counted',
+         (g) => `
+         INSERT INTO ${g.table('survey_daily')} AS d (page_id, question_id, type, ${g.column}, sent, failed)
+         SELECT page_id, question_id, type, ${g.bucketOf('sent_at')},
                 (status <> 'failed')::int, (status = 'failed')::int
          FROM s
-         ON CONFLICT (page_id, question_id, type, day)
-         DO UPDATE SET sent = d.sent + EXCLUDED.sent, failed = d.failed + EXCLUDED.failed
-       )
+         ON CONFLICT (page_id, question_id, type, ${g.column})
+         DO UPDATE SET sent = d.sent + EXCLUDED.sent, failed = d.failed + EXCLUDED.failed`,
+       )}
        SELECT ${COLUMNS}, NULL::int AS "answerScore", NULL AS "answerText",
               NULL::timestamptz AS "answerSubmittedAt"
        FROM s`,
@@ -253,12 +257,14 @@ export class SurveyRepository {
          UPDATE surveys s SET status = 'expired'
          FROM due WHERE s.id = due.id AND s.status = 'sent'
          RETURNING s.*
-       ), counted AS (
-         INSERT INTO survey_daily AS d (page_id, question_id, type, day, expired)
-         SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date, count(*)::int
+       ), ${atEveryGrain(
+         'counted',
+         (g) => `
+         INSERT INTO ${g.table('survey_daily')} AS d (page_id, question_id, type, ${g.column}, expired)
+         SELECT page_id, question_id, type, ${g.bucketOf('sent_at')}, count(*)::int
          FROM expired GROUP BY 1, 2, 3, 4
-         ON CONFLICT (page_id, question_id, type, day) DO UPDATE SET expired = d.expired + EXCLUDED.expired
-       )
+         ON CONFLICT (page_id, question_id, type, ${g.column}) DO UPDATE SET expired = d.expired + EXCLUDED.expired`,
+       )}
        SELECT ${COLUMNS}, NULL::int AS "answerScore", NULL AS "answerText",
               NULL::timestamptz AS "answerSubmittedAt"
        FROM expired s`,

@@ -3,6 +3,7 @@ import { DatabaseService } from '../../database/database.service';
 import { inTransaction, type SqlClient } from '../../database/transaction';
 import type { SameTransaction } from '../survey.repository';
 import type { AnswerToStore } from './feedback-answers';
+import { atEveryGrain } from '../rollup-grains';
 
 export interface AnswersToRecord {
   /** The webhook event's dedupe key: the same event recorded twice is one answer. */
@@ -123,36 +124,42 @@ export class SurveyAnswerRepository {
          FROM matched m LEFT JOIN surveys s ON s.id = m.survey_id
          ON CONFLICT (event_id, question_id) DO NOTHING
          RETURNING survey_id, question_id, type, score, valid, follow_up_text
-       ), scored AS (
-         INSERT INTO score_daily AS d (page_id, question_id, type, day, score, count)
-         SELECT $2, question_id, type, ($4::timestamptz AT TIME ZONE 'UTC')::date, score, count(*)::int
+       ), ${atEveryGrain(
+         'scored',
+         (g) => `
+         INSERT INTO ${g.table('score_daily')} AS d (page_id, question_id, type, ${g.column}, score, count)
+         SELECT $2, question_id, type, ${g.bucketOf('$4::timestamptz')}, score, count(*)::int
          FROM inserted WHERE valid
          GROUP BY question_id, type, score
-         ON CONFLICT (page_id, question_id, type, day, score) DO UPDATE SET count = d.count + EXCLUDED.count
-       ), origin AS (
-         INSERT INTO score_daily_origin AS d (page_id, question_id, type, day, responder, rule, score, count)
-         SELECT $2, i.question_id, i.type, ($4::timestamptz AT TIME ZONE 'UTC')::date,
+         ON CONFLICT (page_id, question_id, type, ${g.column}, score) DO UPDATE SET count = d.count + EXCLUDED.count`,
+       )}, ${atEveryGrain(
+         'origin',
+         (g) => `
+         INSERT INTO ${g.table('score_daily_origin')} AS d (page_id, question_id, type, ${g.column}, responder, rule, score, count)
+         SELECT $2, i.question_id, i.type, ${g.bucketOf('$4::timestamptz')},
                 coalesce(s.responder_app_id, ''), coalesce(s.rule_id, ''), i.score, count(*)::int
          FROM inserted i LEFT JOIN surveys s ON s.id = i.survey_id
          WHERE i.valid
          GROUP BY 2, 3, 5, 6, 7
-         ON CONFLICT (page_id, question_id, type, day, responder, rule, score)
-         DO UPDATE SET count = d.count + EXCLUDED.count
-       ), previous AS (
+         ON CONFLICT (page_id, question_id, type, ${g.column}, responder, rule, score)
+         DO UPDATE SET count = d.count + EXCLUDED.count`,
+       )}, previous AS (
          SELECT s.id, s.status FROM surveys s JOIN inserted i ON i.survey_id = s.id
          FOR UPDATE OF s
        ), responded AS (
          UPDATE surveys s SET status = 'responded', responded_at = $4
          FROM previous p WHERE s.id = p.id
          RETURNING s.page_id, s.question_id, s.type, s.sent_at, p.status AS previous_status
-       ), counted AS (
-         INSERT INTO survey_daily AS d (page_id, question_id, type, day, responded, expired)
-         SELECT page_id, question_id, type, (sent_at AT TIME ZONE 'UTC')::date, count(*)::int,
+       ), ${atEveryGrain(
+         'counted',
+         (g) => `
+         INSERT INTO ${g.table('survey_daily')} AS d (page_id, question_id, type, ${g.column}, responded, expired)
+         SELECT page_id, question_id, type, ${g.bucketOf('sent_at')}, count(*)::int,
                 -(count(*) FILTER (WHERE previous_status = 'expired'))::int
          FROM responded GROUP BY 1, 2, 3, 4
-         ON CONFLICT (page_id, question_id, type, day)
-         DO UPDATE SET responded = d.responded + EXCLUDED.responded, expired = d.expired + EXCLUDED.expired
-       )
+         ON CONFLICT (page_id, question_id, type, ${g.column})
+         DO UPDATE SET responded = d.responded + EXCLUDED.responded, expired = d.expired + EXCLUDED.expired`,
+       )}
        SELECT survey_id::text AS "surveyId", question_id AS "questionId", type, score, valid,
               follow_up_text AS "followUpText"
        FROM inserted`,
