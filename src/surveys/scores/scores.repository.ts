@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SplitRange, TimeRange } from '../../common/day-range';
+import type { SplitRange } from '../../common/day-range';
 import { DatabaseService } from '../../database/database.service';
 import { serialQuery } from '../../database/serial-query';
 import { allOf, SqlParams } from '../../database/sql-params';
@@ -87,7 +87,7 @@ interface RollupRead {
   when: string[];
   /** The bucket's start as a UTC timestamp (for trends). */
   start: string;
-  span: { from: Date | null; to: Date | null } | TimeRange;
+  span: { from: Date | null; to: Date | null };
 }
 
 /** The rollup reads of a split range: its whole days from the daily table, its whole hours from the hourly one. */
@@ -97,16 +97,16 @@ function rollupReads(params: SqlParams, range: SplitRange, daily: string): Rollu
     const { from, to } = range.days;
     reads.push({
       table: DAILY.table(daily),
-      when: dayConditions(params, range.days, 'd.day'),
-      start: 'd.day::timestamp',
+      when: dayConditions(params, range.days, `d.${DAILY.column}`),
+      start: `d.${DAILY.column}::timestamp`,
       span: { from: from === null ? null : dayStart(from), to: to === null ? null : dayStart(to) },
     });
   }
   for (const hours of range.hours) {
     reads.push({
       table: HOURLY.table(daily),
-      when: timeConditions(params, hours, 'd.hour'),
-      start: "(d.hour AT TIME ZONE 'UTC')",
+      when: timeConditions(params, hours, `d.${HOURLY.column}`),
+      start: `(d.${HOURLY.column} AT TIME ZONE 'UTC')`,
       span: hours,
     });
   }
